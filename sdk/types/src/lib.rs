@@ -17,6 +17,7 @@ pub mod canonical;
 pub mod crypto;
 pub mod hash;
 pub mod merkle;
+pub mod state;
 pub mod state_keys;
 pub mod tx;
 
@@ -32,4 +33,5 @@ pub use block::{BlockError, SealedBlock, SealedHeader};
 pub use canonical::{CanonicalError, decode_canonical};
 pub use crypto::{CryptoError, PublicKey, RecoverableSignature, SecretKey};
 pub use hash::Hash;
+pub use state::{MemState, StateError, StateReader, WriteSet};
 pub use tx::{TxError, VerifiedTx};
