@@ -1,1 +1,17 @@
-//! node
+//! The Bayledger node: configuration, mempool, execution, chain state, block
+//! production, gRPC/HTTP services and the `bayledger` CLI.
+//!
+//! See `docs/ARCHITECTURE.md` for how a transaction travels from submission to
+//! commit through these modules.
+
+pub mod chain;
+pub mod cli;
+pub mod config;
+pub mod execution;
+pub mod genesis_state;
+pub mod home;
+pub mod logging;
+pub mod mempool;
+pub mod producer;
+pub mod rpc;
+pub mod service;

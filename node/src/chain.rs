@@ -1,0 +1,217 @@
+//! The node's chain state: storage, VM, mempool, and the [`Application`] the
+//! consensus engine drives (build → commit). Shared by the block producer and
+//! the RPC services behind an `Arc`.
+
+use crate::config::NodeConfig;
+use crate::execution::{ExecError, Executor, account_nonce};
+use crate::genesis_state::genesis_writes;
+use crate::mempool::{self, Mempool, MempoolError};
+use bayledger_consensus::Application;
+use bayledger_genesis::Genesis;
+use bayledger_storage::{BlockCommit, PreparedState, Store};
+use bayledger_types::block::{SealedHeader, receipts_root, tx_root_of, validator_set_hash};
+use bayledger_types::tx::TxContext;
+use bayledger_types::{Address, Hash, MemState, SealedBlock, StateError, StateReader, pb};
+use bayledger_vm::{BlockEnv, Overlay, Vm, VmConfig};
+use eyre::{Context, Result, bail};
+use parking_lot::Mutex;
+use std::path::Path;
+use std::sync::Arc;
+use tokio::sync::broadcast;
+
+/// Everything a running node shares.
+pub struct Chain {
+    /// Block, receipt and state storage.
+    pub store: Store,
+    /// Contract VM.
+    pub vm: Vm,
+    /// The chain's genesis.
+    pub genesis: Genesis,
+    /// Its canonical hash.
+    pub genesis_hash: Hash,
+    /// Validator set (fixed at genesis until governance exists).
+    pub validators: pb::ValidatorSet,
+    /// Pending transactions.
+    pub mempool: Mutex<Mempool>,
+    /// Heights as they commit.
+    pub committed: broadcast::Sender<u64>,
+    /// Node configuration.
+    pub config: NodeConfig,
+    /// The block built but not yet committed: (hash, receipts, state).
+    pending: Mutex<Option<(Hash, Vec<pb::Receipt>, PreparedState)>>,
+}
+
+impl std::fmt::Debug for Chain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Chain").field("chain_id", &self.genesis.chain_id).finish_non_exhaustive()
+    }
+}
+
+/// Why a block could not be built or committed.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+    /// Execution failed.
+    #[error(transparent)]
+    Exec(#[from] ExecError),
+    /// Storage failed.
+    #[error("storage: {0}")]
+    Storage(#[from] bayledger_storage::StorageError),
+    /// State read failed.
+    #[error(transparent)]
+    State(#[from] StateError),
+    /// Commit for a block this node did not build (BFT path, later).
+    #[error("no executed block {0} to commit")]
+    UnknownBlock(Hash),
+}
+
+impl Chain {
+    /// Opens (or initialises from genesis) the chain stored under `data_dir`.
+    /// Refuses to start when the database belongs to a different genesis.
+    pub fn open(data_dir: &Path, genesis: Genesis, config: NodeConfig) -> Result<Arc<Chain>> {
+        genesis.validate().context("invalid genesis")?;
+        if genesis.initial_height != 1 {
+            bail!("initial_height {} is not supported yet (only 1)", genesis.initial_height);
+        }
+        let genesis_hash = genesis.hash();
+        let store = Store::open(data_dir).with_context(|| format!("opening database {}", data_dir.display()))?;
+        let vm = Vm::new(VmConfig::for_chain(genesis.params.max_code_bytes as usize)).context("starting the VM")?;
+        match store.genesis_hash()? {
+            Some(h) if h != genesis_hash => bail!(
+                "genesis mismatch: the database was initialised with genesis {h}, but genesis.json hashes to {genesis_hash}; \
+                 refusing to start"
+            ),
+            Some(_) => {}
+            None => {
+                let writes = genesis_writes(&genesis, &vm, &MemState::default())?;
+                let prepared = store.prepare_state(0, &writes)?;
+                store.commit_genesis(genesis_hash, &genesis.chain_id, prepared)?;
+                tracing::info!(%genesis_hash, chain_id = %genesis.chain_id, "initialised chain from genesis");
+            }
+        }
+        let validators = genesis.validator_set();
+        let (committed, _) = broadcast::channel(1024);
+        Ok(Arc::new(Chain {
+            mempool: Mutex::new(Mempool::new(config.mempool.clone())),
+            store,
+            vm,
+            genesis,
+            genesis_hash,
+            validators,
+            committed,
+            config,
+            pending: Mutex::new(None),
+        }))
+    }
+
+    /// Latest committed height (0 = only genesis).
+    pub fn height(&self) -> Result<u64, ChainError> {
+        Ok(self.store.latest_height()?.unwrap_or(0))
+    }
+
+    /// The next nonce of `addr` in the latest committed state.
+    pub fn nonce(&self, addr: &Address) -> Result<u64, StateError> {
+        let state = self.store.latest_state().map_err(|e| StateError(e.to_string()))?;
+        account_nonce(|k| state.get(k), addr)
+    }
+
+    /// Admits a transaction into the mempool.
+    pub fn submit(&self, tx: &[u8]) -> Result<Hash, MempoolError> {
+        let height = self.height().map_err(|e| StateError(e.to_string()))? + 1;
+        let params = &self.genesis.params;
+        let ctx = TxContext { chain_id: &self.genesis.chain_id, height, max_tx_fuel: params.max_tx_fuel };
+        let state = self.store.latest_state().map_err(|e| StateError(e.to_string()))?;
+        mempool::admit(&self.mempool, tx, params.max_tx_bytes as usize, &ctx, |a| account_nonce(|k| state.get(k), a))
+    }
+
+    /// A block environment for queries against the latest state.
+    pub fn query_env(&self) -> Result<BlockEnv, ChainError> {
+        let height = self.height()?;
+        let time_ms = match self.store.block_by_height(height)? {
+            Some(b) => b.header.header.time_ms,
+            None => self.genesis.genesis_time_ms().unwrap_or(0),
+        };
+        Ok(BlockEnv { height, time_ms, chain_id: self.genesis.chain_id.clone() })
+    }
+
+    /// The application view the consensus engine drives.
+    pub fn app(&self) -> ChainApp<'_> {
+        ChainApp(self)
+    }
+}
+
+/// [`Application`] over a [`Chain`].
+#[derive(Debug)]
+pub struct ChainApp<'a>(&'a Chain);
+
+impl Application for ChainApp<'_> {
+    type Error = ChainError;
+
+    fn build_block(
+        &mut self,
+        height: u64,
+        time_ms: u64,
+        proposer: Address,
+        last_commit: Option<pb::Commit>,
+    ) -> Result<SealedBlock, ChainError> {
+        let chain = self.0;
+        let params = &chain.genesis.params;
+        let candidates =
+            chain.mempool.lock().reap(params.max_block_txs as usize, params.max_block_bytes as usize, params.max_block_fuel);
+        let base = chain.store.latest_state()?;
+        let mut overlay = Overlay::new(&base);
+        let env = BlockEnv { height, time_ms, chain_id: chain.genesis.chain_id.clone() };
+        let executor = Executor { vm: &chain.vm, params };
+        let (mut txs, mut receipts) = (Vec::new(), Vec::new());
+        for tx in &candidates {
+            match executor.execute_tx(&mut overlay, &env, tx) {
+                Ok(r) => {
+                    txs.push(tx.bytes.clone());
+                    receipts.push(r);
+                }
+                Err(ExecError::InvalidTx { hash, reason }) => tracing::debug!(%hash, %reason, "left out of block"),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let writes = overlay.into_writes();
+        let prepared = chain.store.prepare_state(height, &writes)?;
+        let parent_hash = match height {
+            1 => chain.genesis_hash,
+            h => chain.store.block_by_height(h - 1)?.map(|b| b.hash()).unwrap_or_default(),
+        };
+        let header = pb::BlockHeader {
+            chain_id: chain.genesis.chain_id.clone(),
+            height,
+            time_ms,
+            parent_hash: parent_hash.0.to_vec(),
+            proposer: proposer.0.to_vec(),
+            tx_root: tx_root_of(&txs).0.to_vec(),
+            receipts_root: receipts_root(&receipts).0.to_vec(),
+            state_root: prepared.root.0.to_vec(),
+            validator_set_hash: validator_set_hash(&chain.validators).0.to_vec(),
+            last_commit,
+            tx_count: txs.len() as u32,
+            evidence_root: Vec::new(),
+        };
+        let block = SealedBlock { header: SealedHeader::seal(header), txs, evidence: vec![] };
+        *chain.pending.lock() = Some((block.hash(), receipts, prepared));
+        Ok(block)
+    }
+
+    fn verify_block(&mut self, block: &SealedBlock) -> Result<(), ChainError> {
+        block.check_body().map_err(|e| StateError(e.to_string()))?;
+        Ok(())
+    }
+
+    fn commit_block(&mut self, block: &SealedBlock, commit: &pb::Commit) -> Result<(), ChainError> {
+        let chain = self.0;
+        let (hash, receipts, state) = chain.pending.lock().take().ok_or(ChainError::UnknownBlock(block.hash()))?;
+        if hash != block.hash() {
+            return Err(ChainError::UnknownBlock(block.hash()));
+        }
+        chain.store.commit_block(BlockCommit { block, commit, receipts: &receipts, state })?;
+        let state = chain.store.latest_state()?;
+        chain.mempool.lock().update(&block.tx_hashes(), block.height() + 1, |a| account_nonce(|k| state.get(k), a))?;
+        let _ = chain.committed.send(block.height());
+        Ok(())
+    }
+}

@@ -1,0 +1,329 @@
+//! The transaction pool.
+//!
+//! Admission runs the checks cheapest first (ADR 0003, reliability notes §10):
+//! size → canonical decoding → chain id / expiry / fuel limit → duplicate →
+//! nonce against state and pending transactions → capacity → **signature**
+//! (the only expensive step, done once, outside the pool lock) → insert.
+//!
+//! The pool is bounded by transaction count, bytes and per-sender count. Each
+//! sender's pending transactions form a contiguous run of nonces starting at
+//! the account's next nonce, so the pool never holds a transaction that cannot
+//! execute next; reaping takes senders round-robin in nonce order.
+
+use bayledger_types::tx::{DecodedTx, TxContext, TxError, VerifiedTx};
+use bayledger_types::{Address, Hash, StateError};
+use std::collections::{BTreeMap, HashSet, VecDeque};
+
+use crate::config::MempoolConfig;
+
+/// Why a transaction was not admitted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MempoolError {
+    /// Stateless check failed.
+    #[error(transparent)]
+    Tx(#[from] TxError),
+    /// Already in the pool.
+    #[error("transaction {0} is already in the mempool")]
+    Duplicate(Hash),
+    /// Nonce already used (replay) .
+    #[error("nonce {got} is too low: account {sender} expects nonce {expected} (already used)")]
+    NonceTooLow {
+        /// Sender.
+        sender: Address,
+        /// Next usable nonce.
+        expected: u64,
+        /// Given.
+        got: u64,
+    },
+    /// Nonce already taken by a pending transaction.
+    #[error("nonce {got} of {sender} is already pending; next free nonce is {expected}")]
+    NoncePending {
+        /// Sender.
+        sender: Address,
+        /// Next free nonce.
+        expected: u64,
+        /// Given.
+        got: u64,
+    },
+    /// Nonce leaves a gap.
+    #[error("nonce gap: account {sender} expects nonce {expected}, got {got}")]
+    NonceGap {
+        /// Sender.
+        sender: Address,
+        /// Next usable nonce.
+        expected: u64,
+        /// Given.
+        got: u64,
+    },
+    /// The pool is full.
+    #[error("mempool is full ({txs} transactions, {bytes} bytes)")]
+    Full {
+        /// Count held.
+        txs: usize,
+        /// Bytes held.
+        bytes: usize,
+    },
+    /// The sender has too many pending transactions.
+    #[error("sender {0} has too many pending transactions")]
+    SenderFull(Address),
+    /// Reading the account failed.
+    #[error(transparent)]
+    State(#[from] StateError),
+}
+
+/// The pool itself (wrap in a mutex; see [`admit`]).
+#[derive(Debug)]
+pub struct Mempool {
+    cfg: MempoolConfig,
+    hashes: HashSet<Hash>,
+    senders: BTreeMap<Address, VecDeque<VerifiedTx>>,
+    /// Senders in order of their oldest pending transaction's arrival.
+    order: VecDeque<Address>,
+    bytes: usize,
+    count: usize,
+}
+
+impl Mempool {
+    /// An empty pool.
+    pub fn new(cfg: MempoolConfig) -> Mempool {
+        Mempool { cfg, hashes: HashSet::new(), senders: BTreeMap::new(), order: VecDeque::new(), bytes: 0, count: 0 }
+    }
+
+    /// Number of pending transactions.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether the pool is empty.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Whether `hash` is pending.
+    pub fn contains(&self, hash: &Hash) -> bool {
+        self.hashes.contains(hash)
+    }
+
+    /// All checks except the signature; cheap. `account_nonce` reads state.
+    pub fn precheck(&self, tx: &DecodedTx, account_nonce: u64) -> Result<(), MempoolError> {
+        if self.hashes.contains(&tx.hash) {
+            return Err(MempoolError::Duplicate(tx.hash));
+        }
+        let pending = self.senders.get(&tx.sender).map_or(0, VecDeque::len);
+        let expected = account_nonce + pending as u64;
+        let got = tx.body.nonce;
+        let sender = tx.sender;
+        if got < account_nonce {
+            return Err(MempoolError::NonceTooLow { sender, expected: account_nonce, got });
+        }
+        if got < expected {
+            return Err(MempoolError::NoncePending { sender, expected, got });
+        }
+        if got > expected {
+            return Err(MempoolError::NonceGap { sender, expected, got });
+        }
+        if pending >= self.cfg.max_per_sender {
+            return Err(MempoolError::SenderFull(sender));
+        }
+        if self.count >= self.cfg.max_txs || self.bytes + tx.bytes.len() > self.cfg.max_bytes {
+            return Err(MempoolError::Full { txs: self.count, bytes: self.bytes });
+        }
+        Ok(())
+    }
+
+    /// Inserts a verified transaction, re-running [`Self::precheck`] (the pool
+    /// may have changed while the signature was being checked).
+    pub fn insert(&mut self, tx: VerifiedTx, decoded_view: &DecodedTx, account_nonce: u64) -> Result<(), MempoolError> {
+        self.precheck(decoded_view, account_nonce)?;
+        self.hashes.insert(tx.hash);
+        self.bytes += tx.bytes.len();
+        self.count += 1;
+        let queue = self.senders.entry(tx.sender).or_default();
+        if queue.is_empty() {
+            self.order.push_back(tx.sender);
+        }
+        queue.push_back(tx);
+        Ok(())
+    }
+
+    /// Takes transactions for a block without removing them: senders
+    /// round-robin, each sender's in nonce order, within the limits.
+    pub fn reap(&self, max_txs: usize, max_bytes: usize, max_fuel: u64) -> Vec<VerifiedTx> {
+        let mut out = Vec::new();
+        let (mut bytes, mut fuel) = (0usize, 0u64);
+        let mut cursors: Vec<(&Address, usize)> = self.order.iter().map(|a| (a, 0)).collect();
+        let mut progressed = true;
+        while progressed && out.len() < max_txs {
+            progressed = false;
+            for (sender, idx) in cursors.iter_mut() {
+                let Some(tx) = self.senders.get(*sender).and_then(|q| q.get(*idx)) else { continue };
+                if out.len() >= max_txs
+                    || bytes + tx.bytes.len() > max_bytes
+                    || fuel.saturating_add(tx.body.fuel_limit) > max_fuel
+                {
+                    continue;
+                }
+                bytes += tx.bytes.len();
+                fuel += tx.body.fuel_limit;
+                out.push(tx.clone());
+                *idx += 1;
+                progressed = true;
+            }
+        }
+        out
+    }
+
+    /// After a block: drops committed transactions and every transaction that
+    /// can no longer execute (nonce used, or expired at `next_height` — which
+    /// also drops that sender's later nonces, as they would leave a gap).
+    pub fn update(
+        &mut self,
+        committed: &[Hash],
+        next_height: u64,
+        mut account_nonce: impl FnMut(&Address) -> Result<u64, StateError>,
+    ) -> Result<(), StateError> {
+        let committed: HashSet<&Hash> = committed.iter().collect();
+        let senders: Vec<Address> = self.senders.keys().copied().collect();
+        for sender in senders {
+            let nonce = account_nonce(&sender)?;
+            let Some(queue) = self.senders.get_mut(&sender) else { continue };
+            let mut removed = Vec::new();
+            while let Some(front) = queue.front() {
+                if front.body.nonce < nonce || committed.contains(&front.hash) {
+                    removed.extend(queue.pop_front());
+                } else {
+                    break;
+                }
+            }
+            if let Some(pos) = queue.iter().position(|t| t.body.expiry_height < next_height) {
+                removed.extend(queue.drain(pos..));
+            }
+            // A queue that no longer starts at the account nonce cannot execute.
+            if queue.front().is_some_and(|t| t.body.nonce != nonce) {
+                removed.extend(queue.drain(..));
+            }
+            for t in &removed {
+                self.hashes.remove(&t.hash);
+                self.bytes -= t.bytes.len();
+                self.count -= 1;
+            }
+            if queue.is_empty() {
+                self.senders.remove(&sender);
+            }
+        }
+        self.order.retain(|a| self.senders.contains_key(a));
+        Ok(())
+    }
+}
+
+/// Admits raw transaction bytes into a shared pool: cheap checks under the
+/// lock, the signature outside it, then a re-checked insert.
+pub fn admit(
+    pool: &parking_lot::Mutex<Mempool>,
+    bytes: &[u8],
+    max_tx_bytes: usize,
+    ctx: &TxContext<'_>,
+    account_nonce: impl Fn(&Address) -> Result<u64, StateError>,
+) -> Result<Hash, MempoolError> {
+    let decoded = DecodedTx::decode(bytes, max_tx_bytes)?;
+    decoded.check_context(ctx)?;
+    let nonce = account_nonce(&decoded.sender)?;
+    pool.lock().precheck(&decoded, nonce)?;
+    let view = decoded.clone();
+    let verified = decoded.verify()?;
+    let hash = verified.hash;
+    pool.lock().insert(verified, &view, nonce)?;
+    Ok(hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bayledger_types::pb::{self, action::Kind};
+    use bayledger_types::{SecretKey, tx::sign};
+
+    fn tx(key: &SecretKey, nonce: u64) -> Vec<u8> {
+        tx_with(key, nonce, 100)
+    }
+
+    fn tx_with(key: &SecretKey, nonce: u64, expiry: u64) -> Vec<u8> {
+        let body = pb::TxBody {
+            chain_id: "c".into(),
+            sender: key.address().0.to_vec(),
+            nonce,
+            fuel_limit: 1_000,
+            expiry_height: expiry,
+            action: Some(pb::Action { kind: Some(Kind::Call(pb::Call { contract: vec![1; 20], msg: vec![] })) }),
+        };
+        sign(&body, key)
+    }
+
+    fn ctx() -> TxContext<'static> {
+        TxContext { chain_id: "c", height: 1, max_tx_fuel: 10_000 }
+    }
+
+    fn pool(max_txs: usize, max_per_sender: usize) -> parking_lot::Mutex<Mempool> {
+        parking_lot::Mutex::new(Mempool::new(MempoolConfig { max_txs, max_bytes: 1 << 20, max_per_sender }))
+    }
+
+    #[test]
+    fn nonce_rules_duplicates_and_bounds() {
+        let k = SecretKey::from_bytes(&[1; 32]).expect("key");
+        let p = pool(3, 2);
+        let zero = |_: &Address| Ok(0);
+        admit(&p, &tx(&k, 0), 4096, &ctx(), zero).expect("first");
+        assert!(matches!(admit(&p, &tx(&k, 0), 4096, &ctx(), zero), Err(MempoolError::Duplicate(_))));
+        assert!(matches!(admit(&p, &tx(&k, 2), 4096, &ctx(), zero), Err(MempoolError::NonceGap { expected: 1, .. })));
+        admit(&p, &tx(&k, 1), 4096, &ctx(), zero).expect("second");
+        assert!(matches!(admit(&p, &tx(&k, 2), 4096, &ctx(), zero), Err(MempoolError::SenderFull(_))));
+        let one = |_: &Address| Ok(1);
+        let k2 = SecretKey::from_bytes(&[2; 32]).expect("key");
+        assert!(matches!(admit(&p, &tx(&k2, 0), 4096, &ctx(), one), Err(MempoolError::NonceTooLow { .. })));
+        admit(&p, &tx(&k2, 1), 4096, &ctx(), one).expect("third");
+        let k3 = SecretKey::from_bytes(&[3; 32]).expect("key");
+        assert!(matches!(admit(&p, &tx(&k3, 0), 4096, &ctx(), zero), Err(MempoolError::Full { .. })));
+        assert_eq!(p.lock().len(), 3);
+    }
+
+    #[test]
+    fn a_bad_signature_is_refused_after_the_cheap_checks() {
+        let k = SecretKey::from_bytes(&[1; 32]).expect("key");
+        let mut signed: pb::SignedTx = prost::Message::decode(tx(&k, 0).as_slice()).expect("decodes");
+        signed.signature[10] ^= 1;
+        let bytes = prost::Message::encode_to_vec(&signed);
+        let p = pool(10, 10);
+        let err = admit(&p, &bytes, 4096, &ctx(), |_| Ok(0)).unwrap_err();
+        assert!(matches!(err, MempoolError::Tx(TxError::Signature(_) | TxError::WrongSigner { .. })), "{err}");
+        assert!(p.lock().is_empty());
+    }
+
+    #[test]
+    fn reap_is_round_robin_in_nonce_order_and_update_prunes() {
+        let a = SecretKey::from_bytes(&[1; 32]).expect("key");
+        let b = SecretKey::from_bytes(&[2; 32]).expect("key");
+        let p = pool(100, 100);
+        for n in 0..3 {
+            admit(&p, &tx(&a, n), 4096, &ctx(), |_| Ok(0)).expect("a");
+        }
+        admit(&p, &tx(&b, 0), 4096, &ctx(), |_| Ok(0)).expect("b");
+        let reaped = p.lock().reap(3, 1 << 20, u64::MAX);
+        let order: Vec<(Address, u64)> = reaped.iter().map(|t| (t.sender, t.body.nonce)).collect();
+        assert_eq!(order, vec![(a.address(), 0), (b.address(), 0), (a.address(), 1)]);
+        let hashes: Vec<Hash> = reaped.iter().map(|t| t.hash).collect();
+        let (aa, ba) = (a.address(), b.address());
+        p.lock().update(&hashes, 2, |s| Ok(if *s == aa { 2 } else if *s == ba { 1 } else { 0 })).expect("update");
+        let left = p.lock().reap(10, 1 << 20, u64::MAX);
+        assert_eq!(left.iter().map(|t| t.body.nonce).collect::<Vec<_>>(), vec![2]);
+    }
+
+    #[test]
+    fn expired_transactions_and_their_successors_are_pruned() {
+        let a = SecretKey::from_bytes(&[1; 32]).expect("key");
+        let p = pool(100, 100);
+        admit(&p, &tx_with(&a, 0, 5), 4096, &ctx(), |_| Ok(0)).expect("0");
+        admit(&p, &tx_with(&a, 1, 2), 4096, &ctx(), |_| Ok(0)).expect("1");
+        admit(&p, &tx_with(&a, 2, 9), 4096, &ctx(), |_| Ok(0)).expect("2");
+        p.lock().update(&[], 3, |_| Ok(0)).expect("update");
+        assert_eq!(p.lock().len(), 1);
+    }
+}

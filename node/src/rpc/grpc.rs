@@ -1,0 +1,254 @@
+//! gRPC services of `bayledger.node.v1`, plus the standard health and
+//! reflection services. Message sizes are capped in both directions.
+
+use super::convert::{address, hash, internal, mempool_status, state};
+use crate::chain::Chain;
+use bayledger_proto::node::{
+    block_service_server::{BlockService, BlockServiceServer},
+    get_block_request::By,
+    node_service_server::{NodeService, NodeServiceServer},
+    state_service_server::{StateService, StateServiceServer},
+    tx_service_server::{TxService, TxServiceServer},
+    *,
+};
+use bayledger_types::pb;
+use bayledger_types::{SealedBlock, StateReader, state_keys};
+use prost::Message;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+use tokio_stream::Stream;
+use tonic::{Request, Response, Status};
+
+/// Builds the tonic router with every service.
+pub fn routes(chain: Arc<Chain>) -> tonic::service::Routes {
+    let max = chain.config.rpc.max_message_bytes;
+    let svc = Api(chain);
+    let (health_reporter, health) = tonic_health::server::health_reporter();
+    drop(health_reporter); // every service is SERVING for the node's lifetime
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(bayledger_proto::FILE_DESCRIPTOR_SET)
+        .build_v1();
+    let mut routes = tonic::service::Routes::new(health);
+    routes = routes
+        .add_service(NodeServiceServer::new(svc.clone()).max_decoding_message_size(max).max_encoding_message_size(max))
+        .add_service(TxServiceServer::new(svc.clone()).max_decoding_message_size(max).max_encoding_message_size(max))
+        .add_service(BlockServiceServer::new(svc.clone()).max_decoding_message_size(max).max_encoding_message_size(max))
+        .add_service(StateServiceServer::new(svc).max_decoding_message_size(max).max_encoding_message_size(max));
+    if let Ok(r) = reflection {
+        routes = routes.add_service(r);
+    }
+    routes
+}
+
+/// Implementation of every service over the shared chain.
+#[derive(Clone, Debug)]
+pub struct Api(pub Arc<Chain>);
+
+/// Runs blocking work (RocksDB reads, signature checks, WASM) off the async runtime.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, Status> + Send + 'static) -> Result<T, Status> {
+    tokio::task::spawn_blocking(f).await.map_err(internal)?
+}
+
+fn block_response(chain: &Chain, block: &SealedBlock) -> Result<GetBlockResponse, Status> {
+    let commit = chain.store.commit_at(block.height()).map_err(internal)?;
+    Ok(GetBlockResponse {
+        block_hash: block.hash().0.to_vec(),
+        header: Some(block.header.header.clone()),
+        block: block.encode(),
+        commit,
+        tx_hashes: block.tx_hashes().iter().map(|h| h.0.to_vec()).collect(),
+    })
+}
+
+#[tonic::async_trait]
+impl NodeService for Api {
+    async fn get_status(&self, _: Request<GetStatusRequest>) -> Result<Response<GetStatusResponse>, Status> {
+        let chain = self.0.clone();
+        blocking(move || {
+            let height = chain.height()?;
+            let latest = chain.store.block_by_height(height).map_err(internal)?;
+            let root = chain.store.state_root(height).map_err(internal)?.unwrap_or_default();
+            Ok(Response::new(GetStatusResponse {
+                chain_id: chain.genesis.chain_id.clone(),
+                node_version: env!("CARGO_PKG_VERSION").to_string(),
+                genesis_hash: chain.genesis_hash.0.to_vec(),
+                latest_height: height,
+                latest_block_hash: latest.as_ref().map(|b| b.hash().0.to_vec()).unwrap_or_default(),
+                latest_block_time_ms: latest.as_ref().map(|b| b.header.header.time_ms).unwrap_or_default(),
+                latest_state_root: root.0.to_vec(),
+                validator_address: chain.validators.validators.first().map(|v| v.address.clone()).unwrap_or_default(),
+                mempool_size: chain.mempool.lock().len() as u32,
+                catching_up: false,
+            }))
+        })
+        .await
+    }
+}
+
+#[tonic::async_trait]
+impl TxService for Api {
+    async fn broadcast_tx(&self, req: Request<BroadcastTxRequest>) -> Result<Response<BroadcastTxResponse>, Status> {
+        let req = req.into_inner();
+        let chain = self.0.clone();
+        // Subscribe before admission so the commit cannot slip past unseen.
+        let mut commits = chain.committed.subscribe();
+        let tx = req.tx;
+        let c = chain.clone();
+        let tx_hash = blocking(move || c.submit(&tx).map_err(mempool_status)).await?;
+        let mut resp = BroadcastTxResponse { tx_hash: tx_hash.0.to_vec(), receipt: None, height: 0 };
+        if !req.wait_for_commit {
+            return Ok(Response::new(resp));
+        }
+        let max = chain.config.rpc.max_wait_ms;
+        let wait = Duration::from_millis(if req.timeout_ms == 0 { max } else { req.timeout_ms.min(max) });
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some((_, receipt, height, _)) = chain.store.tx(&tx_hash).map_err(internal)? {
+                resp.receipt = Some(receipt);
+                resp.height = height;
+                return Ok(Response::new(resp));
+            }
+            match tokio::time::timeout_at(deadline, commits.recv()).await {
+                Err(_) => {
+                    return Err(Status::deadline_exceeded(format!(
+                        "transaction {tx_hash} was admitted but not committed within {} ms",
+                        wait.as_millis()
+                    )));
+                }
+                Ok(Ok(_) | Err(RecvError::Lagged(_))) => {}
+                Ok(Err(RecvError::Closed)) => return Err(Status::unavailable("node is shutting down")),
+            }
+        }
+    }
+
+    async fn get_tx(&self, req: Request<GetTxRequest>) -> Result<Response<GetTxResponse>, Status> {
+        let h = hash("tx_hash", &req.get_ref().tx_hash)?;
+        let chain = self.0.clone();
+        blocking(move || {
+            let (bytes, receipt, height, index) =
+                chain.store.tx(&h).map_err(internal)?.ok_or_else(|| Status::not_found(format!("transaction {h} not found")))?;
+            let signed = pb::SignedTx::decode(bytes.as_slice()).map_err(internal)?;
+            let body = pb::TxBody::decode(signed.body.as_slice()).map_err(internal)?;
+            Ok(Response::new(GetTxResponse {
+                sender: body.sender.clone(),
+                tx: bytes,
+                body: Some(body),
+                receipt: Some(receipt),
+                height,
+                index,
+            }))
+        })
+        .await
+    }
+}
+
+type BlockStream = Pin<Box<dyn Stream<Item = Result<GetBlockResponse, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl BlockService for Api {
+    async fn get_block(&self, req: Request<GetBlockRequest>) -> Result<Response<GetBlockResponse>, Status> {
+        let by = req.into_inner().by;
+        let chain = self.0.clone();
+        blocking(move || {
+            let block = match by {
+                None | Some(By::Height(0)) => {
+                    let h = chain.height()?;
+                    chain.store.block_by_height(h).map_err(internal)?
+                }
+                Some(By::Height(h)) => chain.store.block_by_height(h).map_err(internal)?,
+                Some(By::Hash(bytes)) => chain.store.block_by_hash(&hash("hash", &bytes)?).map_err(internal)?,
+            };
+            let block = block.ok_or_else(|| Status::not_found("no such block"))?;
+            Ok(Response::new(block_response(&chain, &block)?))
+        })
+        .await
+    }
+
+    type SubscribeBlocksStream = BlockStream;
+
+    async fn subscribe_blocks(
+        &self,
+        req: Request<SubscribeBlocksRequest>,
+    ) -> Result<Response<Self::SubscribeBlocksStream>, Status> {
+        let chain = self.0.clone();
+        let mut next = req.into_inner().from_height.max(1);
+        let mut commits = chain.committed.subscribe();
+        let (tx, rx) = tokio::sync::mpsc::channel(64);
+        tokio::spawn(async move {
+            loop {
+                // Send everything stored from `next` on, then wait for a commit.
+                let latest = match chain.height() {
+                    Ok(h) => h,
+                    Err(e) => {
+                        let _ = tx.send(Err(internal(e))).await;
+                        return;
+                    }
+                };
+                while next <= latest {
+                    let c = chain.clone();
+                    let h = next;
+                    let item = blocking(move || {
+                        let b = c.store.block_by_height(h).map_err(internal)?.ok_or_else(|| Status::not_found("block pruned"))?;
+                        block_response(&c, &b)
+                    })
+                    .await;
+                    if tx.send(item).await.is_err() {
+                        return; // client went away
+                    }
+                    next += 1;
+                }
+                match commits.recv().await {
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => return,
+                }
+            }
+        });
+        Ok(Response::new(Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx))))
+    }
+}
+
+#[tonic::async_trait]
+impl StateService for Api {
+    async fn get_account(&self, req: Request<GetAccountRequest>) -> Result<Response<GetAccountResponse>, Status> {
+        let a = address("address", &req.get_ref().address)?;
+        let chain = self.0.clone();
+        blocking(move || {
+            let height = chain.height()?;
+            let nonce = chain.nonce(&a).map_err(state)?;
+            Ok(Response::new(GetAccountResponse { address: a.0.to_vec(), nonce, height }))
+        })
+        .await
+    }
+
+    async fn get_contract(&self, req: Request<GetContractRequest>) -> Result<Response<GetContractResponse>, Status> {
+        let a = address("address", &req.get_ref().address)?;
+        let chain = self.0.clone();
+        blocking(move || {
+            let s = chain.store.latest_state().map_err(internal)?;
+            let bytes = s.get(&state_keys::contract(&a)).map_err(state)?.ok_or_else(|| Status::not_found(format!("no contract at {a}")))?;
+            let info = pb::ContractInfo::decode(bytes.as_slice()).map_err(internal)?;
+            Ok(Response::new(GetContractResponse { info: Some(info) }))
+        })
+        .await
+    }
+
+    async fn query_contract(&self, req: Request<QueryContractRequest>) -> Result<Response<QueryContractResponse>, Status> {
+        let req = req.into_inner();
+        let contract = address("contract", &req.contract)?;
+        let chain = self.0.clone();
+        blocking(move || {
+            let limit = chain.genesis.params.query_fuel_limit;
+            let fuel = if req.fuel_limit == 0 { limit } else { req.fuel_limit.min(limit) };
+            let env = chain.query_env()?;
+            let s = chain.store.latest_state().map_err(internal)?;
+            let out = chain.vm.query(&s, &env, contract, &req.msg, fuel).map_err(internal)?;
+            if out.status != pb::ExecStatus::Ok {
+                return Err(Status::failed_precondition(format!("query failed ({:?}): {}", out.status, out.error)));
+            }
+            Ok(Response::new(QueryContractResponse { data: out.return_data, fuel_used: out.fuel_used, height: env.height }))
+        })
+        .await
+    }
+}
