@@ -11,7 +11,7 @@ use crate::crypto::{CryptoError, RecoverableSignature, SecretKey};
 use crate::hash::{Hash, domain};
 use crate::merkle;
 use crate::pb;
-use crate::tx::tx_hash;
+use crate::tx::{DecodedTx, tx_hash};
 use prost::Message;
 use std::collections::BTreeSet;
 
@@ -71,6 +71,14 @@ pub enum BlockError {
         signed: u64,
         /// Total power.
         total: u64,
+    },
+    /// A transaction in the block is malformed.
+    #[error("transaction {index} of the block is malformed: {reason}")]
+    Tx {
+        /// Position in the block.
+        index: usize,
+        /// Why.
+        reason: String,
     },
     /// A field has the wrong length.
     #[error("{0} has the wrong length")]
@@ -145,10 +153,14 @@ impl SealedBlock {
             .encode_to_vec()
     }
 
-    /// Decodes a `Block` and checks the header against the body (tx root, count).
+    /// Decodes a `Block`, checks every transaction is a canonical `SignedTx`
+    /// and the header matches the body (tx root, count).
     pub fn decode(bytes: &[u8]) -> Result<SealedBlock, BlockError> {
         let block: pb::Block = decode_canonical("Block", bytes)?;
         let header = SealedHeader::decode(&block.header)?;
+        for (index, tx) in block.txs.iter().enumerate() {
+            DecodedTx::decode(tx, usize::MAX).map_err(|e| BlockError::Tx { index, reason: e.to_string() })?;
+        }
         let sealed = SealedBlock { header, txs: block.txs, evidence: block.evidence };
         sealed.check_body()?;
         Ok(sealed)
@@ -174,15 +186,16 @@ impl SealedBlock {
     }
 }
 
-/// Hash of a SignedTx given its exact bytes (hash of its body; zero if undecodable).
+/// Transaction hash of a SignedTx given its exact bytes (the hash of its body;
+/// zero if the bytes are not a SignedTx — [`SealedBlock::decode`] refuses such blocks).
 pub fn signed_tx_hash(signed_tx: &[u8]) -> Hash {
     pb::SignedTx::decode(signed_tx).map(|s| tx_hash(&s.body)).unwrap_or_default()
 }
 
-/// Merkle root over transaction hashes.
+/// Merkle root over the exact SignedTx bytes (signatures included), so the
+/// block hash commits to every byte of every transaction.
 pub fn tx_root_of(txs: &[Vec<u8>]) -> Hash {
-    let hashes: Vec<[u8; 32]> = txs.iter().map(|t| signed_tx_hash(t).0).collect();
-    merkle::root(&hashes)
+    merkle::root(txs)
 }
 
 /// Merkle root over encoded receipts.
@@ -201,9 +214,20 @@ pub fn vote_digest(vote: &pb::Vote) -> Hash {
     Hash::tagged(domain::VOTE, &vote.encode_to_vec())
 }
 
+/// The precommit vote for `block_hash` that commit signatures sign.
+pub fn precommit(chain_id: &str, height: u64, round: u32, block_hash: &Hash) -> pb::Vote {
+    pb::Vote {
+        chain_id: chain_id.to_string(),
+        height,
+        round,
+        block_hash: block_hash.0.to_vec(),
+        vote_type: pb::VoteType::Precommit as i32,
+    }
+}
+
 /// Signs a precommit for `block_hash`.
 pub fn sign_vote(key: &SecretKey, chain_id: &str, height: u64, round: u32, block_hash: &Hash) -> pb::CommitSig {
-    let vote = pb::Vote { chain_id: chain_id.to_string(), height, round, block_hash: block_hash.0.to_vec() };
+    let vote = precommit(chain_id, height, round, block_hash);
     let sig = key.sign_digest(&vote_digest(&vote).0);
     pb::CommitSig { validator: key.address().0.to_vec(), signature: sig.0.to_vec() }
 }
@@ -221,9 +245,8 @@ pub fn verify_commit(
     if commit.height != height || got_hash != *hash {
         return Err(BlockError::CommitTarget { height, hash: *hash, got_height: commit.height, got_hash });
     }
-    let vote = pb::Vote { chain_id: chain_id.to_string(), height, round: commit.round, block_hash: hash.0.to_vec() };
-    let digest = vote_digest(&vote);
-    let total: u64 = set.validators.iter().map(|v| v.power).sum();
+    let digest = vote_digest(&precommit(chain_id, height, commit.round, hash));
+    let total: u64 = set.validators.iter().fold(0u64, |acc, v| acc.saturating_add(v.power));
     let mut seen = BTreeSet::new();
     let mut signed: u64 = 0;
     for cs in &commit.signatures {
@@ -302,8 +325,20 @@ mod tests {
         };
         let b = SealedBlock { header: SealedHeader::seal(header), txs: vec![], evidence: vec![] };
         assert_eq!(SealedBlock::decode(&b.encode()).expect("decodes"), b);
-        let mut forged = b.clone();
-        forged.txs.push(vec![1, 2, 3]);
-        assert!(matches!(SealedBlock::decode(&forged.encode()), Err(BlockError::TxCount { .. })));
+        let mut garbage = b.clone();
+        garbage.txs.push(vec![1, 2, 3]);
+        assert!(matches!(SealedBlock::decode(&garbage.encode()), Err(BlockError::Tx { index: 0, .. })));
+        let key = SecretKey::from_bytes(&[3; 32]).expect("key");
+        let body = pb::TxBody {
+            chain_id: "c".into(),
+            sender: key.address().0.to_vec(),
+            fuel_limit: 1,
+            expiry_height: 1,
+            action: Some(pb::Action { kind: Some(pb::action::Kind::Call(pb::Call { contract: vec![1; 20], msg: vec![] })) }),
+            ..Default::default()
+        };
+        let mut smuggled = b.clone();
+        smuggled.txs.push(crate::tx::sign(&body, &key));
+        assert!(matches!(SealedBlock::decode(&smuggled.encode()), Err(BlockError::TxCount { .. })));
     }
 }
