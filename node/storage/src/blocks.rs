@@ -1,0 +1,257 @@
+//! Committing genesis and blocks, and reading blocks, commits, transactions
+//! and receipts.
+//!
+//! A commit is ONE RocksDB write batch, written with `sync = true`: the block,
+//! its hash index, the commit that finalised it, the transaction index, the
+//! receipts, the new tree nodes and versioned values, the key preimages, the
+//! flat-state updates, the state root and the latest height. After a crash the
+//! store therefore holds either the whole block or nothing of it, and every
+//! block for which `commit_block` returned is there.
+//!
+//! Re-committing the block already stored at a height is an `Ok` no-op, so a
+//! node that crashed between writing a block and recording that it did can
+//! simply replay it.
+
+use crate::db::{SchemaBatch, SchemaRead};
+use crate::error::StorageError;
+use crate::schema::{
+    BlockHashSchema, BlockSchema, CommitSchema, FlatStateSchema, JmtNodeSchema, JmtStaleSchema,
+    JmtValueKey, JmtValueSchema, KeyPreimageSchema, MetaKey, MetaSchema, MetaValue, ReceiptSchema,
+    Schema, StaleNodeKey, TxIndexSchema, TxLocation,
+};
+use crate::state_tree::{PreparedState, key_hash};
+use crate::store::Store;
+use bayledger_types::{Hash, SealedBlock, pb};
+
+/// Everything committed with one block.
+#[derive(Debug)]
+pub struct BlockCommit<'a> {
+    /// The block.
+    pub block: &'a SealedBlock,
+    /// The commit that finalised it.
+    pub commit: &'a pb::Commit,
+    /// One receipt per transaction, in block order.
+    pub receipts: &'a [pb::Receipt],
+    /// State after the block, from `Store::prepare_state(height, writes)`.
+    pub state: PreparedState,
+}
+
+/// A stored transaction with its receipt and location.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredTx {
+    /// Exact `SignedTx` bytes.
+    pub bytes: Vec<u8>,
+    /// Receipt.
+    pub receipt: pb::Receipt,
+    /// Height of the including block.
+    pub height: u64,
+    /// Index in the block.
+    pub index: u32,
+}
+
+/// Adds the prepared state's tree nodes, values, stale-node index, preimages,
+/// flat-state updates, state root and latest height to `batch`.
+fn stage_state(batch: &mut SchemaBatch, state: &PreparedState) {
+    let nodes = &state.batch.node_batch;
+    for (key, node) in nodes.nodes() {
+        batch.put::<JmtNodeSchema>(key, node);
+    }
+    for ((version, key_hash), value) in nodes.values() {
+        batch.put::<JmtValueSchema>(&JmtValueKey { key_hash: *key_hash, version: *version }, value);
+    }
+    for stale in &state.batch.stale_node_index_batch {
+        let key = StaleNodeKey {
+            stale_since: stale.stale_since_version,
+            node_key: stale.node_key.clone(),
+        };
+        batch.put::<JmtStaleSchema>(&key, &());
+    }
+    for (key, value) in &state.writes {
+        batch.put::<KeyPreimageSchema>(&key_hash(key), key);
+        match value {
+            Some(v) => batch.put::<FlatStateSchema>(key, v),
+            None => batch.delete::<FlatStateSchema>(key),
+        }
+    }
+    batch.put::<MetaSchema>(&MetaKey::StateRoot(state.version), &MetaValue::Hash(state.root));
+    batch.put::<MetaSchema>(&MetaKey::LatestHeight, &MetaValue::Height(state.version));
+}
+
+impl Store {
+    /// Initialises the store with the genesis state (version 0).
+    ///
+    /// Committing the same genesis hash again is an `Ok` no-op; a store
+    /// initialised with another genesis refuses.
+    pub fn commit_genesis(
+        &self,
+        genesis_hash: Hash,
+        chain_id: &str,
+        state: PreparedState,
+    ) -> Result<(), StorageError> {
+        let _guard = self.commit_lock.lock();
+        if let Some(stored) = self.genesis_hash()? {
+            return if stored == genesis_hash {
+                Ok(())
+            } else {
+                Err(StorageError::GenesisMismatch { stored, got: genesis_hash })
+            };
+        }
+        if state.version != 0 {
+            return Err(StorageError::VersionMismatch { state: state.version, block: 0 });
+        }
+        let mut batch = SchemaBatch::new();
+        stage_state(&mut batch, &state);
+        batch.put::<MetaSchema>(&MetaKey::GenesisHash, &MetaValue::Hash(genesis_hash));
+        batch.put::<MetaSchema>(&MetaKey::ChainId, &MetaValue::Text(chain_id.to_string()));
+        self.db.write(batch)?;
+        tracing::info!(%genesis_hash, chain_id, state_root = %state.root, "committed genesis");
+        Ok(())
+    }
+
+    /// Commits a finalised block with its receipts and state, atomically and
+    /// durably (see the module docs).
+    ///
+    /// The block must be at latest height + 1, on this store's chain, and
+    /// extend the stored block below it (from height 2 on; the parent of
+    /// height 1 is whatever genesis convention consensus uses). It must pass
+    /// `SealedBlock::decode` (canonical, well-formed transactions, body
+    /// matching the header), so every stored block reads back; the commit must
+    /// target it, there must be one receipt per transaction naming that
+    /// transaction, and the prepared state must be for this height with the
+    /// root the header claims. Committing the block
+    /// already stored at its height is an `Ok` no-op; another block at a
+    /// committed height is refused.
+    pub fn commit_block(&self, c: BlockCommit<'_>) -> Result<(), StorageError> {
+        // Check exactly what will be stored and read back: canonical block and
+        // header, well-formed transactions, a body that matches the header,
+        // and the hash of the header bytes (not of a possibly stale struct).
+        let decoded = SealedBlock::decode(&c.block.encode())?;
+        let block = &decoded;
+        let (height, hash) = (block.height(), block.hash());
+        let _guard = self.commit_lock.lock();
+        let latest = self.latest_height()?.ok_or(StorageError::NotInitialised)?;
+
+        if (1..=latest).contains(&height) {
+            let stored = self.block_by_height(height)?.map(|b| b.hash()).unwrap_or_default();
+            return if stored == hash {
+                Ok(())
+            } else {
+                Err(StorageError::ConflictingBlock { height, stored, got: hash })
+            };
+        }
+        if Some(height) != latest.checked_add(1) {
+            return Err(StorageError::HeightGap {
+                expected: latest.saturating_add(1),
+                got: height,
+            });
+        }
+        let header = &block.header.header;
+        let chain_id = self.chain_id()?.unwrap_or_default();
+        if header.chain_id != chain_id {
+            return Err(StorageError::ChainIdMismatch {
+                expected: chain_id,
+                got: header.chain_id.clone(),
+            });
+        }
+        if height >= 2 {
+            let expected = self.block_by_height(height - 1)?.map(|b| b.hash()).unwrap_or_default();
+            let got = Hash::from_slice(&header.parent_hash).unwrap_or_default();
+            if got != expected {
+                return Err(StorageError::ParentMismatch { height, expected, got });
+            }
+        }
+        let commit_hash = Hash::from_slice(&c.commit.block_hash).unwrap_or_default();
+        if c.commit.height != height || commit_hash != hash {
+            return Err(StorageError::CommitTarget {
+                height,
+                hash,
+                got_height: c.commit.height,
+                got_hash: commit_hash,
+            });
+        }
+        let tx_hashes = block.tx_hashes();
+        if c.receipts.len() != tx_hashes.len() {
+            return Err(StorageError::ReceiptCount {
+                txs: tx_hashes.len(),
+                receipts: c.receipts.len(),
+            });
+        }
+        for (index, (receipt, expected)) in c.receipts.iter().zip(&tx_hashes).enumerate() {
+            if receipt.tx_hash.as_slice() != expected.0.as_slice() {
+                let got = receipt.tx_hash.iter().map(|b| format!("{b:02x}")).collect();
+                return Err(StorageError::ReceiptTxHash { index, expected: *expected, got });
+            }
+        }
+        if c.state.version != height {
+            return Err(StorageError::VersionMismatch { state: c.state.version, block: height });
+        }
+        if c.state.root != block.header.state_root() {
+            return Err(StorageError::StateRootMismatch {
+                header: block.header.state_root(),
+                prepared: c.state.root,
+            });
+        }
+
+        let mut batch = SchemaBatch::new();
+        batch.put::<BlockSchema>(&height, block);
+        batch.put::<BlockHashSchema>(&hash, &height);
+        batch.put::<CommitSchema>(&height, c.commit);
+        for (index, (tx_hash, receipt)) in tx_hashes.iter().zip(c.receipts).enumerate() {
+            // check_body matched the count to the header's u32 tx_count.
+            let index = index as u32;
+            batch.put::<TxIndexSchema>(tx_hash, &TxLocation { height, index });
+            batch.put::<ReceiptSchema>(tx_hash, receipt);
+        }
+        stage_state(&mut batch, &c.state);
+        self.db.write(batch)?;
+        tracing::debug!(height, %hash, txs = tx_hashes.len(), state_root = %c.state.root, "committed block");
+        Ok(())
+    }
+
+    /// The block at `height`.
+    pub fn block_by_height(&self, height: u64) -> Result<Option<SealedBlock>, StorageError> {
+        self.db.get::<BlockSchema>(&height)
+    }
+
+    /// The block with hash `hash`.
+    pub fn block_by_hash(&self, hash: &Hash) -> Result<Option<SealedBlock>, StorageError> {
+        match self.db.get::<BlockHashSchema>(hash)? {
+            Some(height) => self.block_by_height(height),
+            None => Ok(None),
+        }
+    }
+
+    /// The commit that finalised the block at `height`.
+    pub fn commit_at(&self, height: u64) -> Result<Option<pb::Commit>, StorageError> {
+        self.db.get::<CommitSchema>(&height)
+    }
+
+    /// Height and index of a committed transaction.
+    pub fn tx_location(&self, hash: &Hash) -> Result<Option<(u64, u32)>, StorageError> {
+        Ok(self.db.get::<TxIndexSchema>(hash)?.map(|l| (l.height, l.index)))
+    }
+
+    /// Receipt of a committed transaction.
+    pub fn receipt(&self, hash: &Hash) -> Result<Option<pb::Receipt>, StorageError> {
+        self.db.get::<ReceiptSchema>(hash)
+    }
+
+    /// A committed transaction: its bytes, receipt and location.
+    pub fn tx(&self, hash: &Hash) -> Result<Option<StoredTx>, StorageError> {
+        let Some(TxLocation { height, index }) = self.db.get::<TxIndexSchema>(hash)? else {
+            return Ok(None);
+        };
+        let missing = |what: &'static str| StorageError::Corrupt {
+            cf: TxIndexSchema::CF,
+            source: crate::error::CodecError::new(
+                "tx location",
+                format!("{what} of indexed transaction {hash} is missing"),
+            ),
+        };
+        let block = self.block_by_height(height)?.ok_or_else(|| missing("block"))?;
+        let bytes =
+            block.txs.into_iter().nth(index as usize).ok_or_else(|| missing("transaction"))?;
+        let receipt = self.receipt(hash)?.ok_or_else(|| missing("receipt"))?;
+        Ok(Some(StoredTx { bytes, receipt, height, index }))
+    }
+}
