@@ -12,7 +12,7 @@ use bayledger_storage::{BlockCommit, PreparedState, Store};
 use bayledger_types::block::{SealedHeader, receipts_root, tx_root_of, validator_set_hash};
 use bayledger_types::tx::TxContext;
 use bayledger_types::{Address, Hash, MemState, SealedBlock, StateError, StateReader, pb};
-use bayledger_vm::{BlockEnv, Overlay, Vm, VmConfig};
+use bayledger_vm::{BlockEnv, CodeLimits, Overlay, Vm, VmConfig};
 use eyre::{Context, Result, bail};
 use parking_lot::Mutex;
 use std::path::Path;
@@ -74,7 +74,11 @@ impl Chain {
         }
         let genesis_hash = genesis.hash();
         let store = Store::open(data_dir).with_context(|| format!("opening database {}", data_dir.display()))?;
-        let vm = Vm::new(VmConfig::for_chain(genesis.params.max_code_bytes as usize)).context("starting the VM")?;
+        let vm_config = VmConfig {
+            code_limits: CodeLimits { max_code_bytes: genesis.params.max_code_bytes as usize, ..CodeLimits::default() },
+            ..VmConfig::default()
+        };
+        let vm = Vm::new(vm_config).context("starting the VM")?;
         match store.genesis_hash()? {
             Some(h) if h != genesis_hash => bail!(
                 "genesis mismatch: the database was initialised with genesis {h}, but genesis.json hashes to {genesis_hash}; \

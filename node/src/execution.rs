@@ -64,7 +64,7 @@ impl Executor<'_> {
         if tx.body.expiry_height < env.height {
             return Err(ExecError::InvalidTx { hash: tx.hash, reason: format!("expired at {}", tx.body.expiry_height) });
         }
-        overlay.set(state_keys::account(&tx.sender), pb::AccountState { nonce: nonce + 1 }.encode_to_vec());
+        overlay.put(state_keys::account(&tx.sender), pb::AccountState { nonce: nonce + 1 }.encode_to_vec());
 
         let fuel = tx.body.fuel_limit;
         let mut receipt = pb::Receipt { tx_hash: tx.hash.0.to_vec(), ..Default::default() };
@@ -98,7 +98,7 @@ impl Executor<'_> {
         }
         match self.vm.validate(wasm) {
             Ok(info) => {
-                overlay.set(state_keys::code(&info.hash), wasm.to_vec());
+                overlay.put(state_keys::code(&info.hash), wasm.to_vec());
                 receipt.code_hash = info.hash.0.to_vec();
                 ok(cost)
             }
@@ -129,7 +129,7 @@ impl Executor<'_> {
             label: i.label.clone(),
             created_height: env.height,
         };
-        overlay.set(state_keys::contract(&address), info.encode_to_vec());
+        overlay.put(state_keys::contract(&address), info.encode_to_vec());
         let outcome = self.vm.instantiate(overlay, env, tx.sender, address, &i.init_msg, tx.body.fuel_limit)?;
         if outcome.status == ExecStatus::Ok {
             receipt.contract_address = address.0.to_vec();

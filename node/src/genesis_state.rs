@@ -15,13 +15,13 @@ pub const VALIDATOR_SET_KEY: &[u8] = b"sys/validators";
 /// Computes the genesis write set.
 pub fn genesis_writes(genesis: &Genesis, vm: &Vm, empty: &dyn StateReader) -> Result<WriteSet> {
     let mut overlay = Overlay::new(empty);
-    overlay.set(VALIDATOR_SET_KEY.to_vec(), genesis.validator_set().encode_to_vec());
+    overlay.put(VALIDATOR_SET_KEY.to_vec(), genesis.validator_set().encode_to_vec());
     let env = BlockEnv { height: 0, time_ms: genesis.genesis_time_ms()?, chain_id: genesis.chain_id.clone() };
     let creator = Address::default();
     for (i, c) in genesis.contracts.iter().enumerate() {
         let wasm = genesis.contract_code(i);
         let info = vm.validate(&wasm).map_err(|e| eyre::eyre!("genesis contract {:?}: {e}", c.label))?;
-        overlay.set(state_keys::code(&info.hash), wasm);
+        overlay.put(state_keys::code(&info.hash), wasm);
         let address = Genesis::contract_address(i);
         let contract = pb::ContractInfo {
             code_hash: info.hash.0.to_vec(),
@@ -30,7 +30,7 @@ pub fn genesis_writes(genesis: &Genesis, vm: &Vm, empty: &dyn StateReader) -> Re
             label: c.label.clone(),
             created_height: 0,
         };
-        overlay.set(state_keys::contract(&address), contract.encode_to_vec());
+        overlay.put(state_keys::contract(&address), contract.encode_to_vec());
         let outcome = vm.instantiate(&mut overlay, &env, creator, address, &genesis.init_msg_bytes(i), genesis.params.max_tx_fuel)?;
         if outcome.status != ExecStatus::Ok {
             bail!("genesis contract {:?} failed to instantiate: {:?}: {}", c.label, outcome.status, outcome.error);

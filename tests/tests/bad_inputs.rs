@@ -10,7 +10,9 @@ use bayledger_types::pb::{self, ExecStatus};
 use bayledger_types::{Address, Hash, SecretKey};
 use common::{TestNode, contract_wasm, key};
 use prost::Message;
+use bayledger_proto::node::{BroadcastTxRequest, tx_service_client::TxServiceClient};
 use std::time::Duration;
+use tonic::Code;
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -64,9 +66,19 @@ fn call_body(ctx: &Ctx, k: &SecretKey, nonce: u64) -> pb::TxBody {
         .call(Address([9; 20]), b"{}".to_vec())
 }
 
-async fn refused(c: &Client, tx: Vec<u8>, expect: &str) {
-    let err = c.broadcast(tx, false, WAIT).await.expect_err("must be refused");
-    let msg = err.to_string();
+type RawTx = TxServiceClient<tonic::transport::Channel>;
+
+/// Sends raw bytes straight to the node (the SDK would refuse some locally).
+async fn refused(raw: &mut RawTx, tx: Vec<u8>, expect: &str) {
+    let req = BroadcastTxRequest { tx, wait_for_commit: false, timeout_ms: 0 };
+    let status = raw.broadcast_tx(req).await.expect_err("must be refused");
+    assert!(
+        matches!(status.code(), Code::InvalidArgument | Code::FailedPrecondition),
+        "unexpected code {:?}: {}",
+        status.code(),
+        status.message()
+    );
+    let msg = status.message();
     assert!(msg.to_lowercase().contains(&expect.to_lowercase()), "expected {expect:?} in {msg:?}");
 }
 
@@ -109,32 +121,35 @@ fn padded(mut wasm: Vec<u8>, size: usize) -> Vec<u8> {
 async fn admission_refuses_malformed_and_hostile_transactions() {
     let t = TestNode::start().await;
     let c = &t.client;
+    let raw = &mut TxServiceClient::connect(format!("http://{}", t.node.as_ref().expect("running").grpc_addr))
+        .await
+        .expect("connect");
     let k = key();
     let x = ctx(c).await;
 
-    refused(c, vec![0xde, 0xad, 0xbe, 0xef, 0x01], "malformed").await;
+    refused(raw, vec![0xde, 0xad, 0xbe, 0xef, 0x01], "malformed").await;
     let good = sign(&call_body(&x, &k, 0), &k);
-    refused(c, good[..good.len() - 7].to_vec(), "malformed").await;
+    refused(raw, good[..good.len() - 7].to_vec(), "malformed").await;
     let mut wrong_chain = call_body(&x, &k, 0);
     wrong_chain.chain_id = "another-chain".into();
-    refused(c, sign(&wrong_chain, &k), "wrong chain id").await;
+    refused(raw, sign(&wrong_chain, &k), "wrong chain id").await;
     let mut bad_sig = pb::SignedTx::decode(good.as_slice()).expect("decodes");
     bad_sig.signature[5] ^= 0x40;
-    refused(c, bad_sig.encode_to_vec(), "signature").await;
-    refused(c, high_s(&good), "high S").await;
-    refused(c, sign(&call_body(&x, &k, 0), &key()), "not by the sender").await;
-    refused(c, sign(&call_body(&x, &k, 5), &k), "nonce gap").await;
+    refused(raw, bad_sig.encode_to_vec(), "signature").await;
+    refused(raw, high_s(&good), "high S").await;
+    refused(raw, sign(&call_body(&x, &k, 0), &key()), "not by the sender").await;
+    refused(raw, sign(&call_body(&x, &k, 5), &k), "nonce gap").await;
     let mut expired = call_body(&x, &k, 0);
     expired.expiry_height = x.height.saturating_sub(1);
-    refused(c, sign(&expired, &k), "expired").await;
+    refused(raw, sign(&expired, &k), "expired").await;
     let mut greedy = call_body(&x, &k, 0);
     greedy.fuel_limit = u64::MAX / 2;
-    refused(c, sign(&greedy, &k), "exceeds the maximum").await;
+    refused(raw, sign(&greedy, &k), "exceeds the maximum").await;
     let huge = TxBuilder::new(x.chain_id.clone(), k.address(), 0)
         .fuel_limit(1_000_000)
         .expires_after(x.height, 100)
         .call(Address([9; 20]), vec![7u8; 1_100_000]);
-    refused(c, sign(&huge, &k), "above the limit").await;
+    refused(raw, sign(&huge, &k), "above the limit").await;
 
     // None of that touched the account; a valid transaction still commits, and
     // replaying it afterwards is refused.
@@ -142,7 +157,7 @@ async fn admission_refuses_malformed_and_hostile_transactions() {
     let r = receipt(c, good.clone()).await;
     assert_eq!(r.status(), ExecStatus::Rejected, "call to a missing contract is a failed receipt");
     assert!(r.error.contains("contract"), "{}", r.error);
-    refused(c, good, "too low").await;
+    refused(raw, good, "too low").await;
     assert_eq!(c.account_nonce(&k.address()).await.expect("nonce"), 1);
     t.stop().await;
 }

@@ -105,9 +105,9 @@ impl TxService for Api {
         let wait = Duration::from_millis(if req.timeout_ms == 0 { max } else { req.timeout_ms.min(max) });
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            if let Some((_, receipt, height, _)) = chain.store.tx(&tx_hash).map_err(internal)? {
-                resp.receipt = Some(receipt);
-                resp.height = height;
+            if let Some(stored) = chain.store.tx(&tx_hash).map_err(internal)? {
+                resp.receipt = Some(stored.receipt);
+                resp.height = stored.height;
                 return Ok(Response::new(resp));
             }
             match tokio::time::timeout_at(deadline, commits.recv()).await {
@@ -127,8 +127,9 @@ impl TxService for Api {
         let h = hash("tx_hash", &req.get_ref().tx_hash)?;
         let chain = self.0.clone();
         blocking(move || {
-            let (bytes, receipt, height, index) =
+            let stored =
                 chain.store.tx(&h).map_err(internal)?.ok_or_else(|| Status::not_found(format!("transaction {h} not found")))?;
+            let (bytes, receipt, height, index) = (stored.bytes, stored.receipt, stored.height, stored.index);
             let signed = pb::SignedTx::decode(bytes.as_slice()).map_err(internal)?;
             let body = pb::TxBody::decode(signed.body.as_slice()).map_err(internal)?;
             Ok(Response::new(GetTxResponse {
