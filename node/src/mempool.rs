@@ -109,8 +109,15 @@ impl Mempool {
         if self.hashes.contains(&tx.hash) {
             return Err(MempoolError::Duplicate(tx.hash));
         }
-        let pending = self.senders.get(&tx.sender).map_or(0, VecDeque::len);
-        let expected = account_nonce + pending as u64;
+        let queue = self.senders.get(&tx.sender);
+        let pending = queue.map_or(0, VecDeque::len);
+        // The queue may still hold transactions a just-committed block used
+        // (pruned right after the commit), so the next nonce is one past the
+        // newest pending one only if that one is still unused.
+        let expected = match queue.and_then(VecDeque::back) {
+            Some(last) if last.body.nonce >= account_nonce => last.body.nonce + 1,
+            _ => account_nonce,
+        };
         let got = tx.body.nonce;
         let sender = tx.sender;
         if got < account_nonce {
@@ -325,5 +332,18 @@ mod tests {
         admit(&p, &tx_with(&a, 2, 9), 4096, &ctx(), |_| Ok(0)).expect("2");
         p.lock().update(&[], 3, |_| Ok(0)).expect("update");
         assert_eq!(p.lock().len(), 1);
+    }
+
+    #[test]
+    fn admission_racing_a_commit_sees_the_next_nonce() {
+        // State already says nonce 2 (a block used 0 and 1) while the pool has
+        // not been pruned yet: nonce 2 must be accepted, not called pending.
+        let a = SecretKey::from_bytes(&[1; 32]).expect("key");
+        let p = pool(100, 100);
+        admit(&p, &tx(&a, 0), 4096, &ctx(), |_| Ok(0)).expect("0");
+        admit(&p, &tx(&a, 1), 4096, &ctx(), |_| Ok(0)).expect("1");
+        admit(&p, &tx(&a, 2), 4096, &ctx(), |_| Ok(2)).expect("2 after the commit");
+        assert!(matches!(admit(&p, &tx(&a, 4), 4096, &ctx(), |_| Ok(2)), Err(MempoolError::NonceGap { expected: 3, .. })));
+        assert!(matches!(admit(&p, &tx_with(&a, 1, 99), 4096, &ctx(), |_| Ok(2)), Err(MempoolError::NonceTooLow { .. })));
     }
 }

@@ -58,6 +58,7 @@ struct Shared {
     latencies: Mutex<Vec<Duration>>,
     committed: AtomicU64,
     failed: AtomicU64,
+    errors: Mutex<std::collections::BTreeMap<String, u64>>,
     last_commit: Mutex<Option<Instant>>,
 }
 
@@ -81,6 +82,7 @@ impl BenchArgs {
             latencies: Mutex::new(Vec::with_capacity(self.txs)),
             committed: AtomicU64::new(0),
             failed: AtomicU64::new(0),
+            errors: Mutex::new(Default::default()),
             last_commit: Mutex::new(None),
         });
         let permits = Arc::new(Semaphore::new(self.in_flight));
@@ -123,7 +125,8 @@ impl BenchArgs {
                     permit.forget(); // returned by the watcher on commit
                     s.submitted.lock().insert(hash, Instant::now());
                     if let Err(e) = c.broadcast(bytes, false, Duration::ZERO).await {
-                        tracing::warn!(%hash, error = %e, "bench transaction refused; dropping this account's remaining transactions");
+                        // Dropping the account's remaining transactions: they would leave a nonce gap.
+                        *s.errors.lock().entry(e.to_string()).or_default() += 1;
                         s.submitted.lock().remove(&hash);
                         let dropped = 1 + iter.len() as u64;
                         s.failed.fetch_add(dropped, Ordering::Relaxed);
@@ -162,6 +165,7 @@ impl BenchArgs {
             "verify_ceiling_per_s": round(ceiling, 0),
             "verify_threads": threads,
             "tps_over_ceiling": round(tps / ceiling.max(1e-9), 4),
+            "errors": shared.errors.lock().clone(),
         });
         print_value(&report, self.output);
         Ok(())
