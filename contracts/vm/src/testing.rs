@@ -1,0 +1,169 @@
+//! `TestChain`: an in-memory chain for contract tests. It runs real `.wasm` in the
+//! real [`Vm`] over a [`MemState`], with the node's state layout, so a contract that
+//! works here works on the chain (apart from transaction fees and signatures, which
+//! the harness skips).
+
+use crate::{BlockEnv, ExecOutcome, Overlay, ValidationError, Vm, VmConfig};
+use bayledger_types::{Address, Hash, MemState, pb, state_keys};
+use prost::Message;
+use std::collections::BTreeMap;
+
+/// Default fuel limit of every harness transaction and query.
+pub const DEFAULT_FUEL_LIMIT: u64 = 50_000_000;
+
+/// An in-memory chain running contracts in the real VM.
+///
+/// Any node-level VM failure ([`crate::VmError`]) panics: in a test it means a bug in
+/// the VM, not in the contract.
+#[derive(Debug)]
+pub struct TestChain {
+    vm: Vm,
+    state: MemState,
+    env: BlockEnv,
+    fuel_limit: u64,
+    nonces: BTreeMap<Address, u64>,
+}
+
+impl Default for TestChain {
+    fn default() -> Self {
+        TestChain::new()
+    }
+}
+
+impl TestChain {
+    /// A chain at height 1 with the default VM configuration.
+    pub fn new() -> TestChain {
+        TestChain::with_config(VmConfig::default())
+    }
+
+    /// A chain with a custom VM configuration.
+    pub fn with_config(cfg: VmConfig) -> TestChain {
+        let vm = Vm::new(cfg).unwrap_or_else(|e| panic!("building the VM failed: {e}"));
+        TestChain {
+            vm,
+            state: MemState::default(),
+            env: BlockEnv {
+                height: 1,
+                time_ms: 1_700_000_000_000,
+                chain_id: "bayledger-test".into(),
+            },
+            fuel_limit: DEFAULT_FUEL_LIMIT,
+            nonces: BTreeMap::new(),
+        }
+    }
+
+    /// Validates and stores code; returns its code hash.
+    pub fn upload(&mut self, wasm: &[u8]) -> Result<Hash, ValidationError> {
+        let info = self.vm.validate(wasm)?;
+        self.state.0.insert(state_keys::code(&info.hash), wasm.to_vec());
+        Ok(info.hash)
+    }
+
+    /// Creates a contract of `code` and runs its `instantiate` with `msg`. The
+    /// address is `Address::contract(&sender, n)` where `n` counts `sender`'s
+    /// instantiations so far (starting at 0, failed ones included). On failure
+    /// nothing is stored.
+    pub fn instantiate(
+        &mut self,
+        sender: Address,
+        code: Hash,
+        msg: &[u8],
+    ) -> Result<Address, ExecOutcome> {
+        let nonce = self.nonces.entry(sender).or_default();
+        let contract = Address::contract(&sender, *nonce);
+        *nonce += 1;
+        if !self.state.0.contains_key(&state_keys::code(&code)) {
+            return Err(ExecOutcome::rejected(format!("unknown code hash {code}")));
+        }
+        let info = pb::ContractInfo {
+            code_hash: code.0.to_vec(),
+            creator: sender.0.to_vec(),
+            admin: Vec::new(),
+            label: String::new(),
+            created_height: self.env.height,
+        };
+        let mut overlay = Overlay::new(&self.state);
+        overlay.put(state_keys::contract(&contract), info.encode_to_vec());
+        let outcome = self
+            .vm
+            .instantiate(&mut overlay, &self.env, sender, contract, msg, self.fuel_limit)
+            .unwrap_or_else(|e| panic!("VM failure (not a contract error): {e}"));
+        if !outcome.is_ok() {
+            return Err(outcome);
+        }
+        let writes = overlay.into_writes();
+        self.state.apply(&writes);
+        Ok(contract)
+    }
+
+    /// Runs `call` of `contract` as a transaction from `sender`; its writes are
+    /// committed if the status is `OK`.
+    pub fn call(&mut self, sender: Address, contract: Address, msg: &[u8]) -> ExecOutcome {
+        let mut overlay = Overlay::new(&self.state);
+        let outcome = self
+            .vm
+            .call(&mut overlay, &self.env, sender, contract, msg, self.fuel_limit)
+            .unwrap_or_else(|e| panic!("VM failure (not a contract error): {e}"));
+        let writes = overlay.into_writes();
+        if outcome.is_ok() {
+            self.state.apply(&writes);
+        } else {
+            assert!(writes.is_empty(), "a failed call left writes in the overlay");
+        }
+        outcome
+    }
+
+    /// Runs the read-only `query` of `contract`.
+    pub fn query(&self, contract: Address, msg: &[u8]) -> ExecOutcome {
+        self.vm
+            .query(&self.state, &self.env, contract, msg, self.fuel_limit)
+            .unwrap_or_else(|e| panic!("VM failure (not a contract error): {e}"))
+    }
+
+    /// Moves to block `height` at `time_ms`.
+    pub fn set_block(&mut self, height: u64, time_ms: u64) {
+        self.env.height = height;
+        self.env.time_ms = time_ms;
+    }
+
+    /// Sets the fuel limit of later transactions and queries.
+    pub fn set_fuel_limit(&mut self, fuel_limit: u64) {
+        self.fuel_limit = fuel_limit;
+    }
+
+    /// The fuel limit in force.
+    pub fn fuel_limit(&self) -> u64 {
+        self.fuel_limit
+    }
+
+    /// The current block.
+    pub fn block(&self) -> &BlockEnv {
+        &self.env
+    }
+
+    /// The whole state.
+    pub fn state(&self) -> &MemState {
+        &self.state
+    }
+
+    /// The whole state, for setting up scenarios.
+    pub fn state_mut(&mut self) -> &mut MemState {
+        &mut self.state
+    }
+
+    /// The value `contract` stored under `key`.
+    pub fn storage(&self, contract: Address, key: &[u8]) -> Option<&[u8]> {
+        self.state.0.get(&state_keys::storage(&contract, key)).map(Vec::as_slice)
+    }
+
+    /// The metadata of `contract`.
+    pub fn contract_info(&self, contract: Address) -> Option<pb::ContractInfo> {
+        let raw = self.state.0.get(&state_keys::contract(&contract))?;
+        pb::ContractInfo::decode(raw.as_slice()).ok()
+    }
+
+    /// The VM, e.g. for its cache counters.
+    pub fn vm(&self) -> &Vm {
+        &self.vm
+    }
+}
