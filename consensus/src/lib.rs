@@ -38,7 +38,8 @@ pub trait Application {
 
     /// Persists a decided block with its commit. Must be idempotent: the same
     /// block committed twice (e.g. replay after a crash) is a no-op.
-    fn commit_block(&mut self, block: &SealedBlock, commit: &pb::Commit) -> Result<(), Self::Error>;
+    fn commit_block(&mut self, block: &SealedBlock, commit: &pb::Commit)
+    -> Result<(), Self::Error>;
 }
 
 /// Why the engine could not decide.
@@ -101,7 +102,9 @@ impl SoloEngine {
         time_ms: u64,
         last_commit: Option<pb::Commit>,
     ) -> Result<Decision, ConsensusError<A::Error>> {
-        let block = app.build_block(height, time_ms, self.address(), last_commit).map_err(ConsensusError::App)?;
+        let block = app
+            .build_block(height, time_ms, self.address(), last_commit)
+            .map_err(ConsensusError::App)?;
         let hash = block.hash();
         let commit = pb::Commit {
             height,
@@ -118,8 +121,8 @@ impl SoloEngine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bayledger_types::block::tx_root_of;
     use bayledger_types::block::SealedHeader;
+    use bayledger_types::block::tx_root_of;
 
     #[derive(Default)]
     struct Recorder {
@@ -132,7 +135,13 @@ mod tests {
 
     impl Application for Recorder {
         type Error = Never;
-        fn build_block(&mut self, height: u64, time_ms: u64, proposer: Address, last_commit: Option<pb::Commit>) -> Result<SealedBlock, Never> {
+        fn build_block(
+            &mut self,
+            height: u64,
+            time_ms: u64,
+            proposer: Address,
+            last_commit: Option<pb::Commit>,
+        ) -> Result<SealedBlock, Never> {
             let header = pb::BlockHeader {
                 chain_id: "t".into(),
                 height,
@@ -189,7 +198,10 @@ mod tests {
         let engine = SoloEngine::new::<Never>("t".into(), key, set).expect("member");
         let mut app = Recorder::default();
         let err = engine.decide(&mut app, 1, 1000, None).unwrap_err();
-        assert!(matches!(err, ConsensusError::Commit(BlockError::InsufficientPower { .. })), "{err}");
+        assert!(
+            matches!(err, ConsensusError::Commit(BlockError::InsufficientPower { .. })),
+            "{err}"
+        );
         assert!(app.committed.is_empty());
     }
 
@@ -198,6 +210,9 @@ mod tests {
         let key = SecretKey::from_bytes(&[5; 32]).expect("key");
         let other = SecretKey::from_bytes(&[6; 32]).expect("key");
         let set = set_of(&[&other], &[1]);
-        assert!(matches!(SoloEngine::new::<Never>("t".into(), key, set), Err(ConsensusError::NotAValidator(_))));
+        assert!(matches!(
+            SoloEngine::new::<Never>("t".into(), key, set),
+            Err(ConsensusError::NotAValidator(_))
+        ));
     }
 }

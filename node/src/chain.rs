@@ -73,9 +73,13 @@ impl Chain {
             bail!("initial_height {} is not supported yet (only 1)", genesis.initial_height);
         }
         let genesis_hash = genesis.hash();
-        let store = Store::open(data_dir).with_context(|| format!("opening database {}", data_dir.display()))?;
+        let store = Store::open(data_dir)
+            .with_context(|| format!("opening database {}", data_dir.display()))?;
         let vm_config = VmConfig {
-            code_limits: CodeLimits { max_code_bytes: genesis.params.max_code_bytes as usize, ..CodeLimits::default() },
+            code_limits: CodeLimits {
+                max_code_bytes: genesis.params.max_code_bytes as usize,
+                ..CodeLimits::default()
+            },
             ..VmConfig::default()
         };
         let vm = Vm::new(vm_config).context("starting the VM")?;
@@ -122,9 +126,12 @@ impl Chain {
     pub fn submit(&self, tx: &[u8]) -> Result<Hash, MempoolError> {
         let height = self.height().map_err(|e| StateError(e.to_string()))? + 1;
         let params = &self.genesis.params;
-        let ctx = TxContext { chain_id: &self.genesis.chain_id, height, max_tx_fuel: params.max_tx_fuel };
+        let ctx =
+            TxContext { chain_id: &self.genesis.chain_id, height, max_tx_fuel: params.max_tx_fuel };
         let state = self.store.latest_state().map_err(|e| StateError(e.to_string()))?;
-        mempool::admit(&self.mempool, tx, params.max_tx_bytes as usize, &ctx, |a| account_nonce(|k| state.get(k), a))
+        mempool::admit(&self.mempool, tx, params.max_tx_bytes as usize, &ctx, |a| {
+            account_nonce(|k| state.get(k), a)
+        })
     }
 
     /// A block environment for queries against the latest state.
@@ -159,8 +166,11 @@ impl Application for ChainApp<'_> {
     ) -> Result<SealedBlock, ChainError> {
         let chain = self.0;
         let params = &chain.genesis.params;
-        let candidates =
-            chain.mempool.lock().reap(params.max_block_txs as usize, params.max_block_bytes as usize, params.max_block_fuel);
+        let candidates = chain.mempool.lock().reap(
+            params.max_block_txs as usize,
+            params.max_block_bytes as usize,
+            params.max_block_fuel,
+        );
         let base = chain.store.latest_state()?;
         let mut overlay = Overlay::new(&base);
         let env = BlockEnv { height, time_ms, chain_id: chain.genesis.chain_id.clone() };
@@ -172,7 +182,9 @@ impl Application for ChainApp<'_> {
                     txs.push(tx.bytes.clone());
                     receipts.push(r);
                 }
-                Err(ExecError::InvalidTx { hash, reason }) => tracing::debug!(%hash, %reason, "left out of block"),
+                Err(ExecError::InvalidTx { hash, reason }) => {
+                    tracing::debug!(%hash, %reason, "left out of block")
+                }
                 Err(e) => return Err(e.into()),
             }
         }
@@ -208,13 +220,16 @@ impl Application for ChainApp<'_> {
 
     fn commit_block(&mut self, block: &SealedBlock, commit: &pb::Commit) -> Result<(), ChainError> {
         let chain = self.0;
-        let (hash, receipts, state) = chain.pending.lock().take().ok_or(ChainError::UnknownBlock(block.hash()))?;
+        let (hash, receipts, state) =
+            chain.pending.lock().take().ok_or(ChainError::UnknownBlock(block.hash()))?;
         if hash != block.hash() {
             return Err(ChainError::UnknownBlock(block.hash()));
         }
         chain.store.commit_block(BlockCommit { block, commit, receipts: &receipts, state })?;
         let state = chain.store.latest_state()?;
-        chain.mempool.lock().update(&block.tx_hashes(), block.height() + 1, |a| account_nonce(|k| state.get(k), a))?;
+        chain.mempool.lock().update(&block.tx_hashes(), block.height() + 1, |a| {
+            account_nonce(|k| state.get(k), a)
+        })?;
         let _ = chain.committed.send(block.height());
         Ok(())
     }

@@ -152,7 +152,9 @@ impl NodeConfig {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(source) => return Err(ConfigError::Io { path: path.display().to_string(), source }),
+            Err(source) => {
+                return Err(ConfigError::Io { path: path.display().to_string(), source });
+            }
         };
         Self::from_toml_with_env(&text, std::env::vars())
     }
@@ -162,13 +164,17 @@ impl NodeConfig {
         text: &str,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<NodeConfig, ConfigError> {
-        let mut value: toml::Table = toml::from_str(text).map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        let mut value: toml::Table =
+            toml::from_str(text).map_err(|e| ConfigError::Invalid(e.to_string()))?;
         for (k, v) in env {
             let Some(path) = k.strip_prefix(ENV_PREFIX) else { continue };
             let parts: Vec<String> = path.split("__").map(|p| p.to_ascii_lowercase()).collect();
-            set_path(&mut value, &parts, parse_scalar(&v)).map_err(|e| ConfigError::Invalid(format!("{k}: {e}")))?;
+            set_path(&mut value, &parts, parse_scalar(&v))
+                .map_err(|e| ConfigError::Invalid(format!("{k}: {e}")))?;
         }
-        toml::Value::Table(value).try_into().map_err(|e: toml::de::Error| ConfigError::Invalid(e.to_string()))
+        toml::Value::Table(value)
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.to_string()))
     }
 
     /// The configuration as commented TOML.
@@ -199,7 +205,8 @@ fn set_path(table: &mut toml::Table, parts: &[String], v: toml::Value) -> Result
             Ok(())
         }
         [head, rest @ ..] => {
-            let entry = table.entry(head.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            let entry =
+                table.entry(head.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
             match entry {
                 toml::Value::Table(t) => set_path(t, rest, v),
                 _ => Err(format!("{head} is not a section")),
@@ -230,8 +237,11 @@ mod tests {
     fn unknown_keys_and_bad_values_are_named() {
         let err = NodeConfig::from_toml_with_env("[rpc]\ngrpc_adr = \"x\"", vec![]).unwrap_err();
         assert!(err.to_string().contains("grpc_adr"), "{err}");
-        let err =
-            NodeConfig::from_toml_with_env("", vec![("BAYLEDGER__RPC__GRPC_ADDR".into(), "nonsense".into())]).unwrap_err();
+        let err = NodeConfig::from_toml_with_env(
+            "",
+            vec![("BAYLEDGER__RPC__GRPC_ADDR".into(), "nonsense".into())],
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("invalid"), "{err}");
     }
 }

@@ -33,7 +33,10 @@ pub enum ExecError {
 }
 
 /// Reads an account's next nonce from a state view.
-pub fn account_nonce(get: impl FnOnce(&[u8]) -> Result<Option<Vec<u8>>, StateError>, addr: &Address) -> Result<u64, StateError> {
+pub fn account_nonce(
+    get: impl FnOnce(&[u8]) -> Result<Option<Vec<u8>>, StateError>,
+    addr: &Address,
+) -> Result<u64, StateError> {
     match get(&state_keys::account(addr))? {
         None => Ok(0),
         Some(bytes) => pb::AccountState::decode(bytes.as_slice())
@@ -53,18 +56,32 @@ pub struct Executor<'v> {
 
 impl Executor<'_> {
     /// Executes one transaction, returning its receipt.
-    pub fn execute_tx(&self, overlay: &mut Overlay<'_>, env: &BlockEnv, tx: &VerifiedTx) -> Result<pb::Receipt, ExecError> {
+    pub fn execute_tx(
+        &self,
+        overlay: &mut Overlay<'_>,
+        env: &BlockEnv,
+        tx: &VerifiedTx,
+    ) -> Result<pb::Receipt, ExecError> {
         let nonce = account_nonce(|k| overlay.get(k), &tx.sender)?;
         if tx.body.nonce != nonce {
             return Err(ExecError::InvalidTx {
                 hash: tx.hash,
-                reason: format!("nonce {} but account {} expects {}", tx.body.nonce, tx.sender, nonce),
+                reason: format!(
+                    "nonce {} but account {} expects {}",
+                    tx.body.nonce, tx.sender, nonce
+                ),
             });
         }
         if tx.body.expiry_height < env.height {
-            return Err(ExecError::InvalidTx { hash: tx.hash, reason: format!("expired at {}", tx.body.expiry_height) });
+            return Err(ExecError::InvalidTx {
+                hash: tx.hash,
+                reason: format!("expired at {}", tx.body.expiry_height),
+            });
         }
-        overlay.put(state_keys::account(&tx.sender), pb::AccountState { nonce: nonce + 1 }.encode_to_vec());
+        overlay.put(
+            state_keys::account(&tx.sender),
+            pb::AccountState { nonce: nonce + 1 }.encode_to_vec(),
+        );
 
         let fuel = tx.body.fuel_limit;
         let mut receipt = pb::Receipt { tx_hash: tx.hash.0.to_vec(), ..Default::default() };
@@ -88,13 +105,30 @@ impl Executor<'_> {
         Ok(receipt)
     }
 
-    fn upload(&self, overlay: &mut Overlay<'_>, wasm: &[u8], fuel: u64, receipt: &mut pb::Receipt) -> ExecOutcome {
+    fn upload(
+        &self,
+        overlay: &mut Overlay<'_>,
+        wasm: &[u8],
+        fuel: u64,
+        receipt: &mut pb::Receipt,
+    ) -> ExecOutcome {
         if wasm.len() > self.params.max_code_bytes as usize {
-            return rejected(format!("code is {} bytes, above max_code_bytes {}", wasm.len(), self.params.max_code_bytes), 0);
+            return rejected(
+                format!(
+                    "code is {} bytes, above max_code_bytes {}",
+                    wasm.len(),
+                    self.params.max_code_bytes
+                ),
+                0,
+            );
         }
         let cost = self.vm.upload_fuel(wasm.len());
         if cost > fuel {
-            return failed(ExecStatus::OutOfFuel, format!("uploading {} bytes needs {cost} fuel, limit is {fuel}", wasm.len()), fuel);
+            return failed(
+                ExecStatus::OutOfFuel,
+                format!("uploading {} bytes needs {cost} fuel, limit is {fuel}", wasm.len()),
+                fuel,
+            );
         }
         match self.vm.validate(wasm) {
             Ok(info) => {
@@ -130,7 +164,14 @@ impl Executor<'_> {
             created_height: env.height,
         };
         overlay.put(state_keys::contract(&address), info.encode_to_vec());
-        let outcome = self.vm.instantiate(overlay, env, tx.sender, address, &i.init_msg, tx.body.fuel_limit)?;
+        let outcome = self.vm.instantiate(
+            overlay,
+            env,
+            tx.sender,
+            address,
+            &i.init_msg,
+            tx.body.fuel_limit,
+        )?;
         if outcome.status == ExecStatus::Ok {
             receipt.contract_address = address.0.to_vec();
         } else {
@@ -141,7 +182,13 @@ impl Executor<'_> {
 }
 
 fn ok(fuel_used: u64) -> ExecOutcome {
-    ExecOutcome { status: ExecStatus::Ok, error: String::new(), fuel_used, return_data: vec![], events: vec![] }
+    ExecOutcome {
+        status: ExecStatus::Ok,
+        error: String::new(),
+        fuel_used,
+        return_data: vec![],
+        events: vec![],
+    }
 }
 
 fn failed(status: ExecStatus, error: String, fuel_used: u64) -> ExecOutcome {

@@ -16,11 +16,16 @@ pub const VALIDATOR_SET_KEY: &[u8] = b"sys/validators";
 pub fn genesis_writes(genesis: &Genesis, vm: &Vm, empty: &dyn StateReader) -> Result<WriteSet> {
     let mut overlay = Overlay::new(empty);
     overlay.put(VALIDATOR_SET_KEY.to_vec(), genesis.validator_set().encode_to_vec());
-    let env = BlockEnv { height: 0, time_ms: genesis.genesis_time_ms()?, chain_id: genesis.chain_id.clone() };
+    let env = BlockEnv {
+        height: 0,
+        time_ms: genesis.genesis_time_ms()?,
+        chain_id: genesis.chain_id.clone(),
+    };
     let creator = Address::default();
     for (i, c) in genesis.contracts.iter().enumerate() {
         let wasm = genesis.contract_code(i);
-        let info = vm.validate(&wasm).map_err(|e| eyre::eyre!("genesis contract {:?}: {e}", c.label))?;
+        let info =
+            vm.validate(&wasm).map_err(|e| eyre::eyre!("genesis contract {:?}: {e}", c.label))?;
         overlay.put(state_keys::code(&info.hash), wasm);
         let address = Genesis::contract_address(i);
         let contract = pb::ContractInfo {
@@ -31,9 +36,21 @@ pub fn genesis_writes(genesis: &Genesis, vm: &Vm, empty: &dyn StateReader) -> Re
             created_height: 0,
         };
         overlay.put(state_keys::contract(&address), contract.encode_to_vec());
-        let outcome = vm.instantiate(&mut overlay, &env, creator, address, &genesis.init_msg_bytes(i), genesis.params.max_tx_fuel)?;
+        let outcome = vm.instantiate(
+            &mut overlay,
+            &env,
+            creator,
+            address,
+            &genesis.init_msg_bytes(i),
+            genesis.params.max_tx_fuel,
+        )?;
         if outcome.status != ExecStatus::Ok {
-            bail!("genesis contract {:?} failed to instantiate: {:?}: {}", c.label, outcome.status, outcome.error);
+            bail!(
+                "genesis contract {:?} failed to instantiate: {:?}: {}",
+                c.label,
+                outcome.status,
+                outcome.error
+            );
         }
     }
     Ok(overlay.into_writes())

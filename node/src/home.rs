@@ -26,7 +26,8 @@ impl Home {
         if let Some(h) = std::env::var_os("BAYLEDGER_HOME") {
             return PathBuf::from(h);
         }
-        let base = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+        let base =
+            std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
         base.join(".bayledger")
     }
 
@@ -74,13 +75,21 @@ pub fn write_validator_key(path: &Path, key: &SecretKey) -> Result<()> {
 
 /// Reads a validator key file, checking the address matches the key.
 pub fn read_validator_key(path: &Path) -> Result<SecretKey> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading validator key {}", path.display()))?;
-    let file: ValidatorKeyFile =
-        serde_json::from_str(&text).with_context(|| format!("parsing validator key {}", path.display()))?;
-    let secret = hex::decode(file.secret_key.trim_start_matches("0x")).context("validator secret_key is not hex")?;
-    let key = SecretKey::from_bytes(&secret).context("validator secret_key is not a valid secp256k1 key")?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading validator key {}", path.display()))?;
+    let file: ValidatorKeyFile = serde_json::from_str(&text)
+        .with_context(|| format!("parsing validator key {}", path.display()))?;
+    let secret = hex::decode(file.secret_key.trim_start_matches("0x"))
+        .context("validator secret_key is not hex")?;
+    let key = SecretKey::from_bytes(&secret)
+        .context("validator secret_key is not a valid secp256k1 key")?;
     if key.address() != file.address {
-        bail!("validator key file {}: address {} does not match the key ({})", path.display(), file.address, key.address());
+        bail!(
+            "validator key file {}: address {} does not match the key ({})",
+            path.display(),
+            file.address,
+            key.address()
+        );
     }
     Ok(key)
 }
@@ -88,7 +97,8 @@ pub fn read_validator_key(path: &Path) -> Result<SecretKey> {
 /// Writes `bytes` to `path` with mode 0600 via a synced temp file and rename.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
-    let dir = path.parent().ok_or_else(|| eyre::eyre!("{} has no parent directory", path.display()))?;
+    let dir =
+        path.parent().ok_or_else(|| eyre::eyre!("{} has no parent directory", path.display()))?;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let tmp = path.with_extension("tmp");
     let mut f = std::fs::OpenOptions::new()
@@ -106,13 +116,19 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Creates a home with a fresh validator key; returns the key.
 pub fn init_home(
-    home: &Home, chain_id: &str, moniker: &str, block_time_ms: u64, force: bool) -> Result<SecretKey> {
+    home: &Home,
+    chain_id: &str,
+    moniker: &str,
+    block_time_ms: u64,
+    force: bool,
+) -> Result<SecretKey> {
     if home.genesis().exists() && !force {
         bail!("{} already exists; use --force to overwrite", home.genesis().display());
     }
     let key = SecretKey::generate();
     write_validator_key(&home.validator_key(), &key)?;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis() as u64;
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis() as u64;
     let mut genesis = Genesis::single_validator(chain_id, &key.public_key(), now);
     genesis.validators[0].name = moniker.to_string();
     genesis.params.block_time_ms = block_time_ms;

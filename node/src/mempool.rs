@@ -86,7 +86,14 @@ pub struct Mempool {
 impl Mempool {
     /// An empty pool.
     pub fn new(cfg: MempoolConfig) -> Mempool {
-        Mempool { cfg, hashes: HashSet::new(), senders: BTreeMap::new(), order: VecDeque::new(), bytes: 0, count: 0 }
+        Mempool {
+            cfg,
+            hashes: HashSet::new(),
+            senders: BTreeMap::new(),
+            order: VecDeque::new(),
+            bytes: 0,
+            count: 0,
+        }
     }
 
     /// Number of pending transactions.
@@ -140,7 +147,12 @@ impl Mempool {
 
     /// Inserts a verified transaction, re-running [`Self::precheck`] (the pool
     /// may have changed while the signature was being checked).
-    pub fn insert(&mut self, tx: VerifiedTx, decoded_view: &DecodedTx, account_nonce: u64) -> Result<(), MempoolError> {
+    pub fn insert(
+        &mut self,
+        tx: VerifiedTx,
+        decoded_view: &DecodedTx,
+        account_nonce: u64,
+    ) -> Result<(), MempoolError> {
         self.precheck(decoded_view, account_nonce)?;
         self.hashes.insert(tx.hash);
         self.bytes += tx.bytes.len();
@@ -163,7 +175,9 @@ impl Mempool {
         while progressed && out.len() < max_txs {
             progressed = false;
             for (sender, idx) in cursors.iter_mut() {
-                let Some(tx) = self.senders.get(*sender).and_then(|q| q.get(*idx)) else { continue };
+                let Some(tx) = self.senders.get(*sender).and_then(|q| q.get(*idx)) else {
+                    continue;
+                };
                 if out.len() >= max_txs
                     || bytes + tx.bytes.len() > max_bytes
                     || fuel.saturating_add(tx.body.fuel_limit) > max_fuel
@@ -260,7 +274,9 @@ mod tests {
             nonce,
             fuel_limit: 1_000,
             expiry_height: expiry,
-            action: Some(pb::Action { kind: Some(Kind::Call(pb::Call { contract: vec![1; 20], msg: vec![] })) }),
+            action: Some(pb::Action {
+                kind: Some(Kind::Call(pb::Call { contract: vec![1; 20], msg: vec![] })),
+            }),
         };
         sign(&body, key)
     }
@@ -270,7 +286,11 @@ mod tests {
     }
 
     fn pool(max_txs: usize, max_per_sender: usize) -> parking_lot::Mutex<Mempool> {
-        parking_lot::Mutex::new(Mempool::new(MempoolConfig { max_txs, max_bytes: 1 << 20, max_per_sender }))
+        parking_lot::Mutex::new(Mempool::new(MempoolConfig {
+            max_txs,
+            max_bytes: 1 << 20,
+            max_per_sender,
+        }))
     }
 
     #[test]
@@ -279,28 +299,47 @@ mod tests {
         let p = pool(3, 2);
         let zero = |_: &Address| Ok(0);
         admit(&p, &tx(&k, 0), 4096, &ctx(), zero).expect("first");
-        assert!(matches!(admit(&p, &tx(&k, 0), 4096, &ctx(), zero), Err(MempoolError::Duplicate(_))));
-        assert!(matches!(admit(&p, &tx(&k, 2), 4096, &ctx(), zero), Err(MempoolError::NonceGap { expected: 1, .. })));
+        assert!(matches!(
+            admit(&p, &tx(&k, 0), 4096, &ctx(), zero),
+            Err(MempoolError::Duplicate(_))
+        ));
+        assert!(matches!(
+            admit(&p, &tx(&k, 2), 4096, &ctx(), zero),
+            Err(MempoolError::NonceGap { expected: 1, .. })
+        ));
         admit(&p, &tx(&k, 1), 4096, &ctx(), zero).expect("second");
-        assert!(matches!(admit(&p, &tx(&k, 2), 4096, &ctx(), zero), Err(MempoolError::SenderFull(_))));
+        assert!(matches!(
+            admit(&p, &tx(&k, 2), 4096, &ctx(), zero),
+            Err(MempoolError::SenderFull(_))
+        ));
         let one = |_: &Address| Ok(1);
         let k2 = SecretKey::from_bytes(&[2; 32]).expect("key");
-        assert!(matches!(admit(&p, &tx(&k2, 0), 4096, &ctx(), one), Err(MempoolError::NonceTooLow { .. })));
+        assert!(matches!(
+            admit(&p, &tx(&k2, 0), 4096, &ctx(), one),
+            Err(MempoolError::NonceTooLow { .. })
+        ));
         admit(&p, &tx(&k2, 1), 4096, &ctx(), one).expect("third");
         let k3 = SecretKey::from_bytes(&[3; 32]).expect("key");
-        assert!(matches!(admit(&p, &tx(&k3, 0), 4096, &ctx(), zero), Err(MempoolError::Full { .. })));
+        assert!(matches!(
+            admit(&p, &tx(&k3, 0), 4096, &ctx(), zero),
+            Err(MempoolError::Full { .. })
+        ));
         assert_eq!(p.lock().len(), 3);
     }
 
     #[test]
     fn a_bad_signature_is_refused_after_the_cheap_checks() {
         let k = SecretKey::from_bytes(&[1; 32]).expect("key");
-        let mut signed: pb::SignedTx = prost::Message::decode(tx(&k, 0).as_slice()).expect("decodes");
+        let mut signed: pb::SignedTx =
+            prost::Message::decode(tx(&k, 0).as_slice()).expect("decodes");
         signed.signature[10] ^= 1;
         let bytes = prost::Message::encode_to_vec(&signed);
         let p = pool(10, 10);
         let err = admit(&p, &bytes, 4096, &ctx(), |_| Ok(0)).unwrap_err();
-        assert!(matches!(err, MempoolError::Tx(TxError::Signature(_) | TxError::WrongSigner { .. })), "{err}");
+        assert!(
+            matches!(err, MempoolError::Tx(TxError::Signature(_) | TxError::WrongSigner { .. })),
+            "{err}"
+        );
         assert!(p.lock().is_empty());
     }
 
@@ -318,7 +357,17 @@ mod tests {
         assert_eq!(order, vec![(a.address(), 0), (b.address(), 0), (a.address(), 1)]);
         let hashes: Vec<Hash> = reaped.iter().map(|t| t.hash).collect();
         let (aa, ba) = (a.address(), b.address());
-        p.lock().update(&hashes, 2, |s| Ok(if *s == aa { 2 } else if *s == ba { 1 } else { 0 })).expect("update");
+        p.lock()
+            .update(&hashes, 2, |s| {
+                Ok(if *s == aa {
+                    2
+                } else if *s == ba {
+                    1
+                } else {
+                    0
+                })
+            })
+            .expect("update");
         let left = p.lock().reap(10, 1 << 20, u64::MAX);
         assert_eq!(left.iter().map(|t| t.body.nonce).collect::<Vec<_>>(), vec![2]);
     }
@@ -343,7 +392,13 @@ mod tests {
         admit(&p, &tx(&a, 0), 4096, &ctx(), |_| Ok(0)).expect("0");
         admit(&p, &tx(&a, 1), 4096, &ctx(), |_| Ok(0)).expect("1");
         admit(&p, &tx(&a, 2), 4096, &ctx(), |_| Ok(2)).expect("2 after the commit");
-        assert!(matches!(admit(&p, &tx(&a, 4), 4096, &ctx(), |_| Ok(2)), Err(MempoolError::NonceGap { expected: 3, .. })));
-        assert!(matches!(admit(&p, &tx_with(&a, 1, 99), 4096, &ctx(), |_| Ok(2)), Err(MempoolError::NonceTooLow { .. })));
+        assert!(matches!(
+            admit(&p, &tx(&a, 4), 4096, &ctx(), |_| Ok(2)),
+            Err(MempoolError::NonceGap { expected: 3, .. })
+        ));
+        assert!(matches!(
+            admit(&p, &tx_with(&a, 1, 99), 4096, &ctx(), |_| Ok(2)),
+            Err(MempoolError::NonceTooLow { .. })
+        ));
     }
 }

@@ -9,7 +9,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::watch;
 
 /// Produces blocks until `shutdown` turns true; returns the first fatal error.
-pub async fn run(chain: Arc<Chain>, engine: Arc<SoloEngine>, block_time: Duration, mut shutdown: watch::Receiver<bool>) -> eyre::Result<()> {
+pub async fn run(
+    chain: Arc<Chain>,
+    engine: Arc<SoloEngine>,
+    block_time: Duration,
+    mut shutdown: watch::Receiver<bool>,
+) -> eyre::Result<()> {
     let mut tick = tokio::time::interval(block_time);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -33,11 +38,13 @@ pub fn produce_one(chain: &Chain, engine: &SoloEngine) -> eyre::Result<u64> {
     let (parent_time, last_commit) = match latest {
         0 => (chain.genesis.genesis_time_ms()?, None),
         h => {
-            let parent = chain.store.block_by_height(h)?.ok_or_else(|| eyre::eyre!("block {h} missing"))?;
+            let parent =
+                chain.store.block_by_height(h)?.ok_or_else(|| eyre::eyre!("block {h} missing"))?;
             (parent.header.header.time_ms, chain.store.commit_at(h)?)
         }
     };
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
+    let now =
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
     let time_ms = now.max(parent_time + 1);
     let decision = engine.decide(&mut chain.app(), height, time_ms, last_commit)?;
     tracing::info!(height, hash = %decision.block.hash(), txs = decision.block.txs.len(), "committed block");

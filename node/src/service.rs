@@ -31,12 +31,18 @@ pub struct RunningNode {
 impl RunningNode {
     /// Starts a node from a home directory.
     pub async fn start(home: &Home, config: NodeConfig) -> Result<RunningNode> {
-        let genesis = Genesis::load(home.genesis()).with_context(|| format!("loading {}", home.genesis().display()))?;
+        let genesis = Genesis::load(home.genesis())
+            .with_context(|| format!("loading {}", home.genesis().display()))?;
         let key = read_validator_key(&home.validator_key())?;
         let data = home.data();
-        let chain = tokio::task::spawn_blocking(move || Chain::open(&data, genesis, config)).await??;
-        let engine = SoloEngine::new::<crate::chain::ChainError>(chain.genesis.chain_id.clone(), key, chain.validators.clone())
-            .map_err(|e| eyre::eyre!("{e}"))?;
+        let chain =
+            tokio::task::spawn_blocking(move || Chain::open(&data, genesis, config)).await??;
+        let engine = SoloEngine::new::<crate::chain::ChainError>(
+            chain.genesis.chain_id.clone(),
+            key,
+            chain.validators.clone(),
+        )
+        .map_err(|e| eyre::eyre!("{e}"))?;
         let block_ms = match chain.config.consensus.block_time_ms {
             0 => chain.genesis.params.block_time_ms,
             ms => ms,
@@ -60,9 +66,12 @@ impl RunningNode {
             tonic::transport::Server::builder()
                 .concurrency_limit_per_connection(per_conn)
                 .add_routes(routes)
-                .serve_with_incoming_shutdown(tokio_stream::wrappers::TcpListenerStream::new(grpc_listener), async move {
-                    let _ = rx_grpc.wait_for(|s| *s).await;
-                })
+                .serve_with_incoming_shutdown(
+                    tokio_stream::wrappers::TcpListenerStream::new(grpc_listener),
+                    async move {
+                        let _ = rx_grpc.wait_for(|s| *s).await;
+                    },
+                )
                 .await
                 .context("gRPC server")
         });
@@ -76,7 +85,12 @@ impl RunningNode {
                 .await
                 .context("HTTP server")
         });
-        tasks.spawn(producer::run(chain.clone(), Arc::new(engine), Duration::from_millis(block_ms), rx));
+        tasks.spawn(producer::run(
+            chain.clone(),
+            Arc::new(engine),
+            Duration::from_millis(block_ms),
+            rx,
+        ));
         tracing::info!(%grpc_addr, %http_addr, chain_id = %chain.genesis.chain_id, "node started");
         Ok(RunningNode { chain, grpc_addr, http_addr, shutdown, tasks })
     }

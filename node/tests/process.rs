@@ -15,7 +15,10 @@ use std::time::Duration;
 const BIN: &str = env!("CARGO_BIN_EXE_bayledger");
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
 }
 
 struct Proc {
@@ -64,7 +67,8 @@ fn bench_wasm() -> Vec<u8> {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/contracts"));
     let path = dir.join("bench_counter.wasm");
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}; run scripts/build-contracts.sh first", path.display()))
+    std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run scripts/build-contracts.sh first", path.display()))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -78,7 +82,8 @@ async fn sigterm_stops_cleanly_and_restart_serves_the_same_chain() {
     client.upload_code(&k, bench_wasm()).await.expect("upload");
     let before = client.status().await.expect("status");
 
-    let ok = Command::new("kill").args(["-TERM", &p.child.id().to_string()]).status().expect("kill");
+    let ok =
+        Command::new("kill").args(["-TERM", &p.child.id().to_string()]).status().expect("kill");
     assert!(ok.success());
     let status = p.child.wait().expect("wait");
     assert!(status.success(), "SIGTERM must lead to a clean exit, got {status:?}");
@@ -106,7 +111,8 @@ async fn kill_9_under_load_loses_no_committed_transaction() {
     let client = Client::connect(&p.grpc).await.expect("connect");
     let deployer = SecretKey::generate();
     let (code, _) = client.upload_code(&deployer, bench_wasm()).await.expect("upload");
-    let (contract, _) = client.instantiate(&deployer, code, b"{}".to_vec(), "bench").await.expect("instantiate");
+    let (contract, _) =
+        client.instantiate(&deployer, code, b"{}".to_vec(), "bench").await.expect("instantiate");
     let chain_id = client.status().await.expect("status").chain_id;
 
     // Eight senders, each submitting calls one after another and waiting for
@@ -127,7 +133,9 @@ async fn kill_9_under_load_loses_no_committed_transaction() {
                     .expires_after(height, 1000)
                     .call(contract, vec![nonce as u8]);
                 match c.broadcast(sign(&body, &k), true, Duration::from_secs(10)).await {
-                    Ok(r) if r.receipt.is_some() => acked.lock().push((r.tx_hash, r.height, k.address())),
+                    Ok(r) if r.receipt.is_some() => {
+                        acked.lock().push((r.tx_hash, r.height, k.address()))
+                    }
                     _ => return, // the node died under us
                 }
             }
@@ -149,7 +157,10 @@ async fn kill_9_under_load_loses_no_committed_transaction() {
     let max_height = acked.iter().map(|a| a.1).max().expect("acked");
     assert!(client.status().await.expect("status").latest_height >= max_height);
     for (hash, height, sender) in &acked {
-        let tx = client.get_tx(hash).await.unwrap_or_else(|e| panic!("acknowledged tx {hash} lost: {e}"));
+        let tx = client
+            .get_tx(hash)
+            .await
+            .unwrap_or_else(|e| panic!("acknowledged tx {hash} lost: {e}"));
         assert_eq!(tx.height, *height, "tx {hash} moved");
         assert_eq!(tx.sender, *sender);
     }

@@ -4,13 +4,13 @@
 
 mod common;
 
+use bayledger_proto::node::{BroadcastTxRequest, tx_service_client::TxServiceClient};
 use bayledger_sdk::client::Client;
 use bayledger_sdk::tx::{TxBuilder, sign};
 use bayledger_types::pb::{self, ExecStatus};
 use bayledger_types::{Address, Hash, SecretKey};
 use common::{TestNode, contract_wasm, key};
 use prost::Message;
-use bayledger_proto::node::{BroadcastTxRequest, tx_service_client::TxServiceClient};
 use std::time::Duration;
 use tonic::Code;
 
@@ -121,9 +121,12 @@ fn padded(mut wasm: Vec<u8>, size: usize) -> Vec<u8> {
 async fn admission_refuses_malformed_and_hostile_transactions() {
     let t = TestNode::start().await;
     let c = &t.client;
-    let raw = &mut TxServiceClient::connect(format!("http://{}", t.node.as_ref().expect("running").grpc_addr))
-        .await
-        .expect("connect");
+    let raw = &mut TxServiceClient::connect(format!(
+        "http://{}",
+        t.node.as_ref().expect("running").grpc_addr
+    ))
+    .await
+    .expect("connect");
     let k = key();
     let x = ctx(c).await;
 
@@ -173,7 +176,8 @@ async fn execution_failures_are_receipts_that_revert_state() {
         let k = k.clone();
         async move { c.upload_code(&k, wasm).await }
     };
-    let expect_rejected = |res: Result<(Hash, pb::Receipt), bayledger_sdk::error::SdkError>, what: &str| {
+    let expect_rejected = |res: Result<(Hash, pb::Receipt), bayledger_sdk::error::SdkError>,
+                           what: &str| {
         let msg = res.expect_err("upload must fail").to_string();
         assert!(msg.to_lowercase().contains(&what.to_lowercase()), "expected {what:?} in {msg:?}");
     };
@@ -182,8 +186,11 @@ async fn execution_failures_are_receipts_that_revert_state() {
         (func (export "bayledger_abi_v1")) (func (export "bl_alloc") (param i32) (result i32) i32.const 0)
         (func (export "call") (param i32 i32) (result i32) i32.const 0))"#).expect("wat");
     expect_rejected(upload(forbidden).await, "fd_write");
-    let no_call = wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "bayledger_abi_v1"))
-        (func (export "bl_alloc") (param i32) (result i32) i32.const 0))"#).expect("wat");
+    let no_call = wat::parse_str(
+        r#"(module (memory (export "memory") 1) (func (export "bayledger_abi_v1"))
+        (func (export "bl_alloc") (param i32) (result i32) i32.const 0))"#,
+    )
+    .expect("wat");
     expect_rejected(upload(no_call).await, "call");
     let misbehaving = wat::parse_str(MISBEHAVING).expect("wat");
     expect_rejected(upload(padded(misbehaving.clone(), 600 * 1024)).await, "max_code_bytes");
@@ -202,12 +209,22 @@ async fn execution_failures_are_receipts_that_revert_state() {
         let msg = err.to_string();
         match err {
             bayledger_sdk::error::SdkError::TxFailed { status: got, error, .. } => {
-                assert!(got == *status || (*mode == 4 && got != ExecStatus::Ok), "mode {mode}: {got:?} ({error})");
-                assert!(error.to_lowercase().contains(what), "mode {mode}: expected {what:?} in {error:?}");
+                assert!(
+                    got == *status || (*mode == 4 && got != ExecStatus::Ok),
+                    "mode {mode}: {got:?} ({error})"
+                );
+                assert!(
+                    error.to_lowercase().contains(what),
+                    "mode {mode}: expected {what:?} in {error:?}"
+                );
             }
             other => panic!("mode {mode}: unexpected error {other} / {msg}"),
         }
-        assert_eq!(c.account_nonce(&k.address()).await.expect("nonce"), nonce_before + i as u64 + 1, "nonce consumed");
+        assert_eq!(
+            c.account_nonce(&k.address()).await.expect("nonce"),
+            nonce_before + i as u64 + 1,
+            "nonce consumed"
+        );
     }
     // Still serving: the example registry deploys and works.
     let (code, _) = c.upload_code(&k, contract_wasm("kv_registry")).await.expect("upload");

@@ -5,8 +5,9 @@ mod common;
 
 use bayledger_node::chain::Chain;
 use bayledger_proto::node::{
-    GetAccountRequest, GetBlockRequest, GetTxRequest, QueryContractRequest, block_service_client::BlockServiceClient,
-    get_block_request::By, state_service_client::StateServiceClient, tx_service_client::TxServiceClient,
+    GetAccountRequest, GetBlockRequest, GetTxRequest, QueryContractRequest,
+    block_service_client::BlockServiceClient, get_block_request::By,
+    state_service_client::StateServiceClient, tx_service_client::TxServiceClient,
 };
 use common::{TestNode, test_config};
 use tonic::Code;
@@ -24,7 +25,8 @@ async fn malformed_requests_get_clear_statuses() {
     assert!(s.message().contains("32-byte"), "{}", s.message());
     let s = txs.get_tx(GetTxRequest { tx_hash: vec![0; 32] }).await.unwrap_err();
     assert_eq!(s.code(), Code::NotFound);
-    let s = blocks.get_block(GetBlockRequest { by: Some(By::Height(1_000_000)) }).await.unwrap_err();
+    let s =
+        blocks.get_block(GetBlockRequest { by: Some(By::Height(1_000_000)) }).await.unwrap_err();
     assert_eq!(s.code(), Code::NotFound);
     let s = blocks.get_block(GetBlockRequest { by: Some(By::Hash(vec![7])) }).await.unwrap_err();
     assert_eq!(s.code(), Code::InvalidArgument);
@@ -38,10 +40,17 @@ async fn malformed_requests_get_clear_statuses() {
     assert!(s.message().contains("contract"), "{}", s.message());
     // Over the message size cap: refused by the transport layer, with a status.
     let s = txs
-        .broadcast_tx(bayledger_proto::node::BroadcastTxRequest { tx: vec![0; 5 << 20], wait_for_commit: false, timeout_ms: 0 })
+        .broadcast_tx(bayledger_proto::node::BroadcastTxRequest {
+            tx: vec![0; 5 << 20],
+            wait_for_commit: false,
+            timeout_ms: 0,
+        })
         .await
         .unwrap_err();
-    assert!(matches!(s.code(), Code::OutOfRange | Code::ResourceExhausted | Code::InvalidArgument), "{s:?}");
+    assert!(
+        matches!(s.code(), Code::OutOfRange | Code::ResourceExhausted | Code::InvalidArgument),
+        "{s:?}"
+    );
     // The node still serves the same connection and new ones.
     blocks.get_block(GetBlockRequest { by: Some(By::Height(0)) }).await.expect("latest block");
     t.client.status().await.expect("status");

@@ -68,8 +68,9 @@ impl BenchArgs {
         if self.accounts == 0 || self.txs == 0 {
             bail!("--accounts and --txs must be positive");
         }
-        let wasm = std::fs::read(&self.wasm)
-            .with_context(|| format!("reading {} (build it with scripts/build-contracts.sh)", self.wasm.display()))?;
+        let wasm = std::fs::read(&self.wasm).with_context(|| {
+            format!("reading {} (build it with scripts/build-contracts.sh)", self.wasm.display())
+        })?;
         let client = Client::connect(&self.node).await?;
         let status = client.status().await?;
         let deployer = SecretKey::generate();
@@ -151,7 +152,10 @@ impl BenchArgs {
         let tps = committed as f64 / secs;
         let mut lat = shared.latencies.lock().clone();
         lat.sort();
-        let pct = |q: f64| lat.get(((lat.len() as f64 * q).ceil() as usize).saturating_sub(1)).map_or(0.0, |d| d.as_secs_f64() * 1e3);
+        let pct = |q: f64| {
+            lat.get(((lat.len() as f64 * q).ceil() as usize).saturating_sub(1))
+                .map_or(0.0, |d| d.as_secs_f64() * 1e3)
+        };
         let (ceiling, threads) = verification_ceiling(Duration::from_secs(self.verify_seconds));
         let report = serde_json::json!({
             "accounts": self.accounts,
@@ -174,7 +178,9 @@ impl BenchArgs {
     /// Pre-signs every transaction, accounts round-robin, on all cores.
     fn presign(&self, chain_id: &str, contract: Address, expiry: u64) -> Vec<Vec<(Hash, Vec<u8>)>> {
         let keys: Vec<SecretKey> = (0..self.accounts).map(|_| SecretKey::generate()).collect();
-        let per: Vec<usize> = (0..self.accounts).map(|i| self.txs / self.accounts + usize::from(i < self.txs % self.accounts)).collect();
+        let per: Vec<usize> = (0..self.accounts)
+            .map(|i| self.txs / self.accounts + usize::from(i < self.txs % self.accounts))
+            .collect();
         let fuel = self.fuel;
         std::thread::scope(|s| {
             let handles: Vec<_> = keys
@@ -206,8 +212,10 @@ fn progress_bar(len: u64, output: OutputFormat) -> ProgressBar {
     }
     let bar = ProgressBar::new(len);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} committed ({per_sec})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} committed ({per_sec})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar
 }

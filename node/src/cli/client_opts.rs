@@ -143,7 +143,8 @@ pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
 
 /// Parses a 32-byte hash given as 64 hex digits (optional `0x`).
 pub fn parse_hash(s: &str) -> std::result::Result<bayledger_sdk::Hash, String> {
-    bayledger_sdk::Hash::from_hex(s).ok_or_else(|| format!("{s:?} is not a 32-byte hash (64 hex digits)"))
+    bayledger_sdk::Hash::from_hex(s)
+        .ok_or_else(|| format!("{s:?} is not a 32-byte hash (64 hex digits)"))
 }
 
 /// Parses an address given as `0x` + 40 hex digits.

@@ -204,7 +204,9 @@ impl DeployArgs {
         let wasm = read_file(&self.file)?;
         let label = match self.label {
             Some(l) => l,
-            None => self.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+            None => {
+                self.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+            }
         };
         let key = self.key.load()?;
         let client = self.tx.apply(self.client.connect().await?);
@@ -216,7 +218,8 @@ impl DeployArgs {
         if text {
             eprintln!("instantiating {}...", hex0x(&code_hash.0));
         }
-        let (address, inst) = client.instantiate(&key, code_hash, self.init.into_bytes(), &label).await?;
+        let (address, inst) =
+            client.instantiate(&key, code_hash, self.init.into_bytes(), &label).await?;
         let v = json!({
             "code_hash": hex0x(&code_hash.0),
             "contract_address": address.to_string(),

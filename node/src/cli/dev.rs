@@ -63,8 +63,13 @@ impl DevArgs {
         println!("  gRPC:     http://{}", node.grpc_addr);
         println!("  HTTP:     http://{}/health", node.http_addr);
         println!("  dev key:  name=dev address={} passphrase={DEV_PASSPHRASE}", dev_key.address());
-        println!("  use it:   export BAYLEDGER_KEYSTORE={} BAYLEDGER_PASSPHRASE={DEV_PASSPHRASE}", home.keys().display());
-        println!("            bayledger contract deploy target/contracts/kv_registry.wasm --from dev");
+        println!(
+            "  use it:   export BAYLEDGER_KEYSTORE={} BAYLEDGER_PASSPHRASE={DEV_PASSPHRASE}",
+            home.keys().display()
+        );
+        println!(
+            "            bayledger contract deploy target/contracts/kv_registry.wasm --from dev"
+        );
         node.run_until_signal().await
     }
 }

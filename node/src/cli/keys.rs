@@ -88,8 +88,12 @@ impl KeysCmd {
                 let ks = c.keystore.open()?;
                 let keys = ks.list()?;
                 match c.output {
-                    OutputFormat::Json => print_value(&Value::Array(keys.iter().map(key_json).collect()), c.output),
-                    OutputFormat::Text if keys.is_empty() => println!("no keys in {}", ks.dir().display()),
+                    OutputFormat::Json => {
+                        print_value(&Value::Array(keys.iter().map(key_json).collect()), c.output)
+                    }
+                    OutputFormat::Text if keys.is_empty() => {
+                        println!("no keys in {}", ks.dir().display())
+                    }
                     OutputFormat::Text => {
                         let width = keys.iter().map(|k| k.name.len()).max().unwrap_or(0);
                         for k in &keys {
@@ -115,7 +119,9 @@ impl KeysCmd {
                 }
                 let secret = match a.secret_hex {
                     Some(s) => {
-                        eprintln!("warning: a secret given on the command line can be seen in process lists and shell history; prefer stdin");
+                        eprintln!(
+                            "warning: a secret given on the command line can be seen in process lists and shell history; prefer stdin"
+                        );
                         Zeroizing::new(s)
                     }
                     None => read_secret()?,

@@ -20,7 +20,9 @@ pub enum OutputFormat {
 /// Prints `value` to stdout in `format`. A closed stdout (e.g. `| head`) is not an error.
 pub fn print_value(value: &Value, format: OutputFormat) {
     let text = match format {
-        OutputFormat::Json => serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()),
+        OutputFormat::Json => {
+            serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+        }
         OutputFormat::Text => render_text(value),
     };
     let mut out = std::io::stdout().lock();
@@ -121,11 +123,7 @@ pub fn time_text(ms: u64) -> String {
     humantime::format_rfc3339_millis(UNIX_EPOCH + Duration::from_millis(ms)).to_string()
 }
 
-/// The execution status without its enum prefix (`OK`, `OUT_OF_FUEL`...).
-pub fn status_name(status: pb::ExecStatus) -> &'static str {
-    let name = status.as_str_name();
-    name.strip_prefix("EXEC_STATUS_").unwrap_or(name)
-}
+pub use bayledger_sdk::error::status_name;
 
 /// A receipt as shown by every command: empty optional fields are left out.
 pub fn receipt_json(r: &pb::Receipt) -> Value {
@@ -201,7 +199,11 @@ validator:     -";
             status: pb::ExecStatus::OutOfFuel as i32,
             error: "out of fuel".into(),
             fuel_used: 10,
-            events: vec![pb::Event { contract: vec![2; 20], topic: "set".into(), data: b"k".to_vec() }],
+            events: vec![pb::Event {
+                contract: vec![2; 20],
+                topic: "set".into(),
+                data: b"k".to_vec(),
+            }],
             ..Default::default()
         };
         let v = receipt_json(&r);

@@ -172,12 +172,17 @@ mod tests {
     #[test]
     fn tx_json_shows_body_action_and_receipt() {
         let k = SecretKey::from_bytes(&[1; 32]).expect("key");
-        let body = bayledger_sdk::TxBuilder::new("bay-1", k.address(), 2).call(Address([9; 20]), b"{\"x\":1}".to_vec());
+        let body = bayledger_sdk::TxBuilder::new("bay-1", k.address(), 2)
+            .call(Address([9; 20]), b"{\"x\":1}".to_vec());
         let rec = TxRecord {
             tx_hash: Hash([4; 32]),
             tx: vec![],
             body,
-            receipt: Some(pb::Receipt { status: pb::ExecStatus::Ok as i32, fuel_used: 77, ..Default::default() }),
+            receipt: Some(pb::Receipt {
+                status: pb::ExecStatus::Ok as i32,
+                fuel_used: 77,
+                ..Default::default()
+            }),
             height: 3,
             index: 0,
             sender: k.address(),

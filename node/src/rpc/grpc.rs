@@ -32,10 +32,26 @@ pub fn routes(chain: Arc<Chain>) -> tonic::service::Routes {
         .build_v1();
     let mut routes = tonic::service::Routes::new(health);
     routes = routes
-        .add_service(NodeServiceServer::new(svc.clone()).max_decoding_message_size(max).max_encoding_message_size(max))
-        .add_service(TxServiceServer::new(svc.clone()).max_decoding_message_size(max).max_encoding_message_size(max))
-        .add_service(BlockServiceServer::new(svc.clone()).max_decoding_message_size(max).max_encoding_message_size(max))
-        .add_service(StateServiceServer::new(svc).max_decoding_message_size(max).max_encoding_message_size(max));
+        .add_service(
+            NodeServiceServer::new(svc.clone())
+                .max_decoding_message_size(max)
+                .max_encoding_message_size(max),
+        )
+        .add_service(
+            TxServiceServer::new(svc.clone())
+                .max_decoding_message_size(max)
+                .max_encoding_message_size(max),
+        )
+        .add_service(
+            BlockServiceServer::new(svc.clone())
+                .max_decoding_message_size(max)
+                .max_encoding_message_size(max),
+        )
+        .add_service(
+            StateServiceServer::new(svc)
+                .max_decoding_message_size(max)
+                .max_encoding_message_size(max),
+        );
     if let Ok(r) = reflection {
         routes = routes.add_service(r);
     }
@@ -47,7 +63,9 @@ pub fn routes(chain: Arc<Chain>) -> tonic::service::Routes {
 pub struct Api(pub Arc<Chain>);
 
 /// Runs blocking work (RocksDB reads, signature checks, WASM) off the async runtime.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, Status> + Send + 'static) -> Result<T, Status> {
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, Status> + Send + 'static,
+) -> Result<T, Status> {
     tokio::task::spawn_blocking(f).await.map_err(internal)?
 }
 
@@ -64,7 +82,10 @@ fn block_response(chain: &Chain, block: &SealedBlock) -> Result<GetBlockResponse
 
 #[tonic::async_trait]
 impl NodeService for Api {
-    async fn get_status(&self, _: Request<GetStatusRequest>) -> Result<Response<GetStatusResponse>, Status> {
+    async fn get_status(
+        &self,
+        _: Request<GetStatusRequest>,
+    ) -> Result<Response<GetStatusResponse>, Status> {
         let chain = self.0.clone();
         blocking(move || {
             let height = chain.height()?;
@@ -76,9 +97,17 @@ impl NodeService for Api {
                 genesis_hash: chain.genesis_hash.0.to_vec(),
                 latest_height: height,
                 latest_block_hash: latest.as_ref().map(|b| b.hash().0.to_vec()).unwrap_or_default(),
-                latest_block_time_ms: latest.as_ref().map(|b| b.header.header.time_ms).unwrap_or_default(),
+                latest_block_time_ms: latest
+                    .as_ref()
+                    .map(|b| b.header.header.time_ms)
+                    .unwrap_or_default(),
                 latest_state_root: root.0.to_vec(),
-                validator_address: chain.validators.validators.first().map(|v| v.address.clone()).unwrap_or_default(),
+                validator_address: chain
+                    .validators
+                    .validators
+                    .first()
+                    .map(|v| v.address.clone())
+                    .unwrap_or_default(),
                 mempool_size: chain.mempool.lock().len() as u32,
                 catching_up: false,
             }))
@@ -89,7 +118,10 @@ impl NodeService for Api {
 
 #[tonic::async_trait]
 impl TxService for Api {
-    async fn broadcast_tx(&self, req: Request<BroadcastTxRequest>) -> Result<Response<BroadcastTxResponse>, Status> {
+    async fn broadcast_tx(
+        &self,
+        req: Request<BroadcastTxRequest>,
+    ) -> Result<Response<BroadcastTxResponse>, Status> {
         let req = req.into_inner();
         let chain = self.0.clone();
         // Subscribe before admission so the commit cannot slip past unseen.
@@ -97,12 +129,14 @@ impl TxService for Api {
         let tx = req.tx;
         let c = chain.clone();
         let tx_hash = blocking(move || c.submit(&tx).map_err(mempool_status)).await?;
-        let mut resp = BroadcastTxResponse { tx_hash: tx_hash.0.to_vec(), receipt: None, height: 0 };
+        let mut resp =
+            BroadcastTxResponse { tx_hash: tx_hash.0.to_vec(), receipt: None, height: 0 };
         if !req.wait_for_commit {
             return Ok(Response::new(resp));
         }
         let max = chain.config.rpc.max_wait_ms;
-        let wait = Duration::from_millis(if req.timeout_ms == 0 { max } else { req.timeout_ms.min(max) });
+        let wait =
+            Duration::from_millis(if req.timeout_ms == 0 { max } else { req.timeout_ms.min(max) });
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             if let Some(stored) = chain.store.tx(&tx_hash).map_err(internal)? {
@@ -118,7 +152,9 @@ impl TxService for Api {
                     )));
                 }
                 Ok(Ok(_) | Err(RecvError::Lagged(_))) => {}
-                Ok(Err(RecvError::Closed)) => return Err(Status::unavailable("node is shutting down")),
+                Ok(Err(RecvError::Closed)) => {
+                    return Err(Status::unavailable("node is shutting down"));
+                }
             }
         }
     }
@@ -127,9 +163,13 @@ impl TxService for Api {
         let h = hash("tx_hash", &req.get_ref().tx_hash)?;
         let chain = self.0.clone();
         blocking(move || {
-            let stored =
-                chain.store.tx(&h).map_err(internal)?.ok_or_else(|| Status::not_found(format!("transaction {h} not found")))?;
-            let (bytes, receipt, height, index) = (stored.bytes, stored.receipt, stored.height, stored.index);
+            let stored = chain
+                .store
+                .tx(&h)
+                .map_err(internal)?
+                .ok_or_else(|| Status::not_found(format!("transaction {h} not found")))?;
+            let (bytes, receipt, height, index) =
+                (stored.bytes, stored.receipt, stored.height, stored.index);
             let signed = pb::SignedTx::decode(bytes.as_slice()).map_err(internal)?;
             let body = pb::TxBody::decode(signed.body.as_slice()).map_err(internal)?;
             Ok(Response::new(GetTxResponse {
@@ -149,7 +189,10 @@ type BlockStream = Pin<Box<dyn Stream<Item = Result<GetBlockResponse, Status>> +
 
 #[tonic::async_trait]
 impl BlockService for Api {
-    async fn get_block(&self, req: Request<GetBlockRequest>) -> Result<Response<GetBlockResponse>, Status> {
+    async fn get_block(
+        &self,
+        req: Request<GetBlockRequest>,
+    ) -> Result<Response<GetBlockResponse>, Status> {
         let by = req.into_inner().by;
         let chain = self.0.clone();
         blocking(move || {
@@ -159,7 +202,9 @@ impl BlockService for Api {
                     chain.store.block_by_height(h).map_err(internal)?
                 }
                 Some(By::Height(h)) => chain.store.block_by_height(h).map_err(internal)?,
-                Some(By::Hash(bytes)) => chain.store.block_by_hash(&hash("hash", &bytes)?).map_err(internal)?,
+                Some(By::Hash(bytes)) => {
+                    chain.store.block_by_hash(&hash("hash", &bytes)?).map_err(internal)?
+                }
             };
             let block = block.ok_or_else(|| Status::not_found("no such block"))?;
             Ok(Response::new(block_response(&chain, &block)?))
@@ -191,7 +236,11 @@ impl BlockService for Api {
                     let c = chain.clone();
                     let h = next;
                     let item = blocking(move || {
-                        let b = c.store.block_by_height(h).map_err(internal)?.ok_or_else(|| Status::not_found("block pruned"))?;
+                        let b = c
+                            .store
+                            .block_by_height(h)
+                            .map_err(internal)?
+                            .ok_or_else(|| Status::not_found("block pruned"))?;
                         block_response(&c, &b)
                     })
                     .await;
@@ -212,7 +261,10 @@ impl BlockService for Api {
 
 #[tonic::async_trait]
 impl StateService for Api {
-    async fn get_account(&self, req: Request<GetAccountRequest>) -> Result<Response<GetAccountResponse>, Status> {
+    async fn get_account(
+        &self,
+        req: Request<GetAccountRequest>,
+    ) -> Result<Response<GetAccountResponse>, Status> {
         let a = address("address", &req.get_ref().address)?;
         let chain = self.0.clone();
         blocking(move || {
@@ -223,19 +275,28 @@ impl StateService for Api {
         .await
     }
 
-    async fn get_contract(&self, req: Request<GetContractRequest>) -> Result<Response<GetContractResponse>, Status> {
+    async fn get_contract(
+        &self,
+        req: Request<GetContractRequest>,
+    ) -> Result<Response<GetContractResponse>, Status> {
         let a = address("address", &req.get_ref().address)?;
         let chain = self.0.clone();
         blocking(move || {
             let s = chain.store.latest_state().map_err(internal)?;
-            let bytes = s.get(&state_keys::contract(&a)).map_err(state)?.ok_or_else(|| Status::not_found(format!("no contract at {a}")))?;
+            let bytes = s
+                .get(&state_keys::contract(&a))
+                .map_err(state)?
+                .ok_or_else(|| Status::not_found(format!("no contract at {a}")))?;
             let info = pb::ContractInfo::decode(bytes.as_slice()).map_err(internal)?;
             Ok(Response::new(GetContractResponse { info: Some(info) }))
         })
         .await
     }
 
-    async fn query_contract(&self, req: Request<QueryContractRequest>) -> Result<Response<QueryContractResponse>, Status> {
+    async fn query_contract(
+        &self,
+        req: Request<QueryContractRequest>,
+    ) -> Result<Response<QueryContractResponse>, Status> {
         let req = req.into_inner();
         let contract = address("contract", &req.contract)?;
         let chain = self.0.clone();
@@ -246,9 +307,16 @@ impl StateService for Api {
             let s = chain.store.latest_state().map_err(internal)?;
             let out = chain.vm.query(&s, &env, contract, &req.msg, fuel).map_err(internal)?;
             if out.status != pb::ExecStatus::Ok {
-                return Err(Status::failed_precondition(format!("query failed ({:?}): {}", out.status, out.error)));
+                return Err(Status::failed_precondition(format!(
+                    "query failed ({:?}): {}",
+                    out.status, out.error
+                )));
             }
-            Ok(Response::new(QueryContractResponse { data: out.return_data, fuel_used: out.fuel_used, height: env.height }))
+            Ok(Response::new(QueryContractResponse {
+                data: out.return_data,
+                fuel_used: out.fuel_used,
+                height: env.height,
+            }))
         })
         .await
     }

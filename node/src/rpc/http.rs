@@ -14,6 +14,9 @@ pub fn router(chain: Arc<Chain>) -> Router {
 async fn health(State(chain): State<Arc<Chain>>) -> (StatusCode, Json<serde_json::Value>) {
     match chain.height() {
         Ok(h) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok", "height": h }))),
-        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "error", "error": e.to_string() }))),
+        Err(e) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "error", "error": e.to_string() })),
+        ),
     }
 }

@@ -1,1 +1,27 @@
-//! TODO
+//! Bayledger client SDK.
+//!
+//! - [`keystore`]: encrypted key files (Web3 Secret Storage v3: scrypt + AES-128-CTR).
+//! - [`tx`]: building transaction bodies and signing them.
+//! - [`client`]: a gRPC client for a node, with helpers that fetch the chain id,
+//!   nonce and height, sign, broadcast and wait for the commit.
+//!
+//! Every fallible call returns [`SdkError`]; errors from the node keep the
+//! node's own message.
+
+#![forbid(unsafe_code)]
+
+pub mod client;
+pub mod error;
+pub mod keystore;
+pub mod tx;
+
+pub use client::{
+    AccountInfo, BlockInfo, BlockSubscription, BroadcastResult, Client, NodeStatus, QueryResult,
+    TxRecord,
+};
+pub use error::SdkError;
+pub use keystore::{KeyInfo, Keystore, KeystoreError};
+pub use tx::TxBuilder;
+
+pub use bayledger_types::{Address, Hash, PublicKey, SecretKey, pb};
+pub use zeroize::Zeroizing;

@@ -27,7 +27,13 @@ pub struct TxBuilder {
 impl TxBuilder {
     /// A builder with the default fuel limit and no expiry (`u64::MAX`).
     pub fn new(chain_id: impl Into<String>, sender: Address, nonce: u64) -> TxBuilder {
-        TxBuilder { chain_id: chain_id.into(), sender, nonce, fuel_limit: DEFAULT_FUEL_LIMIT, expiry_height: u64::MAX }
+        TxBuilder {
+            chain_id: chain_id.into(),
+            sender,
+            nonce,
+            fuel_limit: DEFAULT_FUEL_LIMIT,
+            expiry_height: u64::MAX,
+        }
     }
 
     /// Sets the most fuel the transaction may burn.
@@ -56,7 +62,12 @@ impl TxBuilder {
     }
 
     /// Instantiate uploaded code.
-    pub fn instantiate(&self, code_hash: Hash, init_msg: Vec<u8>, label: impl Into<String>) -> Result<pb::TxBody, SdkError> {
+    pub fn instantiate(
+        &self,
+        code_hash: Hash,
+        init_msg: Vec<u8>,
+        label: impl Into<String>,
+    ) -> Result<pb::TxBody, SdkError> {
         let label = label.into();
         if label.len() > MAX_LABEL_BYTES {
             return Err(SdkError::Invalid(format!(
@@ -64,7 +75,11 @@ impl TxBuilder {
                 label.len()
             )));
         }
-        Ok(self.body(Kind::Instantiate(pb::Instantiate { code_hash: code_hash.0.to_vec(), init_msg, label })))
+        Ok(self.body(Kind::Instantiate(pb::Instantiate {
+            code_hash: code_hash.0.to_vec(),
+            init_msg,
+            label,
+        })))
     }
 
     /// Call a contract.
@@ -106,7 +121,12 @@ mod tests {
     fn verified(body: &pb::TxBody) -> bayledger_types::VerifiedTx {
         let bytes = sign(body, &key());
         let d = DecodedTx::decode(&bytes, 1 << 20).expect("node decodes it");
-        d.check_context(&TxContext { chain_id: "bay-1", height: 10, max_tx_fuel: 10_000_000 }).expect("context");
+        d.check_context(&TxContext {
+            chain_id: "bay-1",
+            height: 10,
+            max_tx_fuel: 2 * DEFAULT_FUEL_LIMIT,
+        })
+        .expect("context");
         let v = d.verify().expect("signature verifies");
         assert_eq!(v.hash, body_hash(body));
         v
@@ -119,11 +139,16 @@ mod tests {
         let up = b.upload(vec![0, 0x61, 0x73, 0x6d]).expect("upload");
         assert_eq!((up.nonce, up.fuel_limit, up.expiry_height), (4, DEFAULT_FUEL_LIMIT, 110));
         assert_eq!(verified(&up).sender, k.address());
-        let inst = b.instantiate(Hash([7; 32]), b"{}".to_vec(), "my contract").expect("instantiate");
-        assert!(matches!(verified(&inst).action(), Kind::Instantiate(i) if i.label == "my contract" && i.code_hash == [7; 32]));
+        let inst =
+            b.instantiate(Hash([7; 32]), b"{}".to_vec(), "my contract").expect("instantiate");
+        assert!(
+            matches!(verified(&inst).action(), Kind::Instantiate(i) if i.label == "my contract" && i.code_hash == [7; 32])
+        );
         let call = b.clone().fuel_limit(123).call(Address([9; 20]), b"{\"x\":1}".to_vec());
         assert_eq!(call.fuel_limit, 123);
-        assert!(matches!(verified(&call).action(), Kind::Call(c) if c.contract == [9; 20] && c.msg == b"{\"x\":1}"));
+        assert!(
+            matches!(verified(&call).action(), Kind::Call(c) if c.contract == [9; 20] && c.msg == b"{\"x\":1}")
+        );
     }
 
     #[test]
@@ -131,13 +156,19 @@ mod tests {
         let b = TxBuilder::new("bay-1", key().address(), 0);
         assert!(matches!(b.upload(vec![]), Err(SdkError::Invalid(_))));
         assert!(b.instantiate(Hash::ZERO, vec![], "x".repeat(MAX_LABEL_BYTES)).is_ok());
-        assert!(matches!(b.instantiate(Hash::ZERO, vec![], "x".repeat(MAX_LABEL_BYTES + 1)), Err(SdkError::Invalid(_))));
+        assert!(matches!(
+            b.instantiate(Hash::ZERO, vec![], "x".repeat(MAX_LABEL_BYTES + 1)),
+            Err(SdkError::Invalid(_))
+        ));
     }
 
     #[test]
     fn expiry_defaults_to_never_and_saturates() {
         let b = TxBuilder::new("c", Address::default(), 0);
         assert_eq!(b.call(Address::default(), vec![]).expiry_height, u64::MAX);
-        assert_eq!(b.expires_after(u64::MAX - 1, 10).call(Address::default(), vec![]).expiry_height, u64::MAX);
+        assert_eq!(
+            b.expires_after(u64::MAX - 1, 10).call(Address::default(), vec![]).expiry_height,
+            u64::MAX
+        );
     }
 }

@@ -39,7 +39,9 @@ pub enum BlockError {
         actual: usize,
     },
     /// A commit for another block or height.
-    #[error("commit is for height {got_height} block {got_hash}, expected height {height} block {hash}")]
+    #[error(
+        "commit is for height {got_height} block {got_hash}, expected height {height} block {hash}"
+    )]
     CommitTarget {
         /// Expected height.
         height: u64,
@@ -149,8 +151,12 @@ impl SealedBlock {
 
     /// Encodes as a `Block` message.
     pub fn encode(&self) -> Vec<u8> {
-        pb::Block { header: self.header.bytes.clone(), txs: self.txs.clone(), evidence: self.evidence.clone() }
-            .encode_to_vec()
+        pb::Block {
+            header: self.header.bytes.clone(),
+            txs: self.txs.clone(),
+            evidence: self.evidence.clone(),
+        }
+        .encode_to_vec()
     }
 
     /// Decodes a `Block`, checks every transaction is a canonical `SignedTx`
@@ -159,7 +165,8 @@ impl SealedBlock {
         let block: pb::Block = decode_canonical("Block", bytes)?;
         let header = SealedHeader::decode(&block.header)?;
         for (index, tx) in block.txs.iter().enumerate() {
-            DecodedTx::decode(tx, usize::MAX).map_err(|e| BlockError::Tx { index, reason: e.to_string() })?;
+            DecodedTx::decode(tx, usize::MAX)
+                .map_err(|e| BlockError::Tx { index, reason: e.to_string() })?;
         }
         let sealed = SealedBlock { header, txs: block.txs, evidence: block.evidence };
         sealed.check_body()?;
@@ -226,7 +233,13 @@ pub fn precommit(chain_id: &str, height: u64, round: u32, block_hash: &Hash) -> 
 }
 
 /// Signs a precommit for `block_hash`.
-pub fn sign_vote(key: &SecretKey, chain_id: &str, height: u64, round: u32, block_hash: &Hash) -> pb::CommitSig {
+pub fn sign_vote(
+    key: &SecretKey,
+    chain_id: &str,
+    height: u64,
+    round: u32,
+    block_hash: &Hash,
+) -> pb::CommitSig {
     let vote = precommit(chain_id, height, round, block_hash);
     let sig = key.sign_digest(&vote_digest(&vote).0);
     pb::CommitSig { validator: key.address().0.to_vec(), signature: sig.0.to_vec() }
@@ -243,14 +256,20 @@ pub fn verify_commit(
 ) -> Result<(), BlockError> {
     let got_hash = Hash::from_slice(&commit.block_hash).unwrap_or_default();
     if commit.height != height || got_hash != *hash {
-        return Err(BlockError::CommitTarget { height, hash: *hash, got_height: commit.height, got_hash });
+        return Err(BlockError::CommitTarget {
+            height,
+            hash: *hash,
+            got_height: commit.height,
+            got_hash,
+        });
     }
     let digest = vote_digest(&precommit(chain_id, height, commit.round, hash));
     let total: u64 = set.validators.iter().fold(0u64, |acc, v| acc.saturating_add(v.power));
     let mut seen = BTreeSet::new();
     let mut signed: u64 = 0;
     for cs in &commit.signatures {
-        let validator = Address::from_slice(&cs.validator).map_err(|_| BlockError::FieldLength("validator"))?;
+        let validator =
+            Address::from_slice(&cs.validator).map_err(|_| BlockError::FieldLength("validator"))?;
         let member = set
             .validators
             .iter()
@@ -261,9 +280,14 @@ pub fn verify_commit(
         }
         let sig = RecoverableSignature::from_slice(&cs.signature)
             .map_err(|reason| BlockError::CommitSignature { validator, reason })?;
-        let key = sig.recover(&digest.0).map_err(|reason| BlockError::CommitSignature { validator, reason })?;
+        let key = sig
+            .recover(&digest.0)
+            .map_err(|reason| BlockError::CommitSignature { validator, reason })?;
         if key.to_compressed().as_slice() != member.pub_key.as_slice() {
-            return Err(BlockError::CommitSignature { validator, reason: CryptoError::BadSignature });
+            return Err(BlockError::CommitSignature {
+                validator,
+                reason: CryptoError::BadSignature,
+            });
         }
         signed = signed.saturating_add(member.power);
     }
@@ -293,7 +317,8 @@ mod tests {
 
     #[test]
     fn commit_needs_more_than_two_thirds_of_distinct_validators() {
-        let keys: Vec<SecretKey> = (1..=4).map(|i| SecretKey::from_bytes(&[i; 32]).expect("key")).collect();
+        let keys: Vec<SecretKey> =
+            (1..=4).map(|i| SecretKey::from_bytes(&[i; 32]).expect("key")).collect();
         let vs = set(&keys);
         let h = Hash::sha3(b"block");
         let mk = |n: usize| pb::Commit {
@@ -303,12 +328,24 @@ mod tests {
             signatures: keys[..n].iter().map(|k| sign_vote(k, "c", 7, 0, &h)).collect(),
         };
         assert!(verify_commit(&mk(3), "c", 7, &h, &vs).is_ok());
-        assert!(matches!(verify_commit(&mk(2), "c", 7, &h, &vs), Err(BlockError::InsufficientPower { .. })));
+        assert!(matches!(
+            verify_commit(&mk(2), "c", 7, &h, &vs),
+            Err(BlockError::InsufficientPower { .. })
+        ));
         let mut dup = mk(2);
         dup.signatures.push(dup.signatures[0].clone());
-        assert!(matches!(verify_commit(&dup, "c", 7, &h, &vs), Err(BlockError::DuplicateSigner(_))));
-        assert!(matches!(verify_commit(&mk(3), "other-chain", 7, &h, &vs), Err(BlockError::CommitSignature { .. })));
-        assert!(matches!(verify_commit(&mk(3), "c", 8, &h, &vs), Err(BlockError::CommitTarget { .. })));
+        assert!(matches!(
+            verify_commit(&dup, "c", 7, &h, &vs),
+            Err(BlockError::DuplicateSigner(_))
+        ));
+        assert!(matches!(
+            verify_commit(&mk(3), "other-chain", 7, &h, &vs),
+            Err(BlockError::CommitSignature { .. })
+        ));
+        assert!(matches!(
+            verify_commit(&mk(3), "c", 8, &h, &vs),
+            Err(BlockError::CommitTarget { .. })
+        ));
         let outsider = SecretKey::from_bytes(&[9; 32]).expect("key");
         let mut bad = mk(3);
         bad.signatures.push(sign_vote(&outsider, "c", 7, 0, &h));
@@ -327,14 +364,19 @@ mod tests {
         assert_eq!(SealedBlock::decode(&b.encode()).expect("decodes"), b);
         let mut garbage = b.clone();
         garbage.txs.push(vec![1, 2, 3]);
-        assert!(matches!(SealedBlock::decode(&garbage.encode()), Err(BlockError::Tx { index: 0, .. })));
+        assert!(matches!(
+            SealedBlock::decode(&garbage.encode()),
+            Err(BlockError::Tx { index: 0, .. })
+        ));
         let key = SecretKey::from_bytes(&[3; 32]).expect("key");
         let body = pb::TxBody {
             chain_id: "c".into(),
             sender: key.address().0.to_vec(),
             fuel_limit: 1,
             expiry_height: 1,
-            action: Some(pb::Action { kind: Some(pb::action::Kind::Call(pb::Call { contract: vec![1; 20], msg: vec![] })) }),
+            action: Some(pb::Action {
+                kind: Some(pb::action::Kind::Call(pb::Call { contract: vec![1; 20], msg: vec![] })),
+            }),
             ..Default::default()
         };
         let mut smuggled = b.clone();

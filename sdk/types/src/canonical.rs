@@ -18,7 +18,9 @@ pub enum CanonicalError {
         reason: String,
     },
     /// Valid protobuf, but not the canonical encoding.
-    #[error("non-canonical encoding of {what} (fields out of order, defaults written or unknown fields)")]
+    #[error(
+        "non-canonical encoding of {what} (fields out of order, defaults written or unknown fields)"
+    )]
     NonCanonical {
         /// Message name.
         what: &'static str,
@@ -30,8 +32,8 @@ pub fn decode_canonical<M: Message + Default>(
     what: &'static str,
     bytes: &[u8],
 ) -> Result<M, CanonicalError> {
-    let msg = M::decode(bytes)
-        .map_err(|e| CanonicalError::Malformed { what, reason: e.to_string() })?;
+    let msg =
+        M::decode(bytes).map_err(|e| CanonicalError::Malformed { what, reason: e.to_string() })?;
     if msg.encoded_len() != bytes.len() || msg.encode_to_vec() != bytes {
         return Err(CanonicalError::NonCanonical { what });
     }
@@ -46,7 +48,10 @@ mod tests {
     #[test]
     fn accepts_canonical_rejects_default_written_and_unknown_fields() {
         let ok = AccountState { nonce: 5 }.encode_to_vec();
-        assert_eq!(decode_canonical::<AccountState>("AccountState", &ok), Ok(AccountState { nonce: 5 }));
+        assert_eq!(
+            decode_canonical::<AccountState>("AccountState", &ok),
+            Ok(AccountState { nonce: 5 })
+        );
         // nonce = 0 written explicitly: valid protobuf, not canonical.
         assert!(matches!(
             decode_canonical::<AccountState>("AccountState", &[0x08, 0x00]),

@@ -6,7 +6,9 @@
 //! SHA3-256 digest that already carries a domain tag.
 
 use crate::address::Address;
-use k256::ecdsa::{RecoveryId, Signature, SigningKey, VerifyingKey, signature::hazmat::PrehashVerifier};
+use k256::ecdsa::{
+    RecoveryId, Signature, SigningKey, VerifyingKey, signature::hazmat::PrehashVerifier,
+};
 use std::fmt;
 use zeroize::Zeroizing;
 
@@ -245,7 +247,10 @@ mod tests {
         let mut sig = k.sign_digest(&d);
         sig.0[64] = 2;
         assert_eq!(sig.recover(&d), Err(CryptoError::RecoveryId(2)));
-        assert_eq!(RecoverableSignature::from_slice(&[0u8; 64]), Err(CryptoError::SignatureLength(64)));
+        assert_eq!(
+            RecoverableSignature::from_slice(&[0u8; 64]),
+            Err(CryptoError::SignatureLength(64))
+        );
         assert_eq!(RecoverableSignature([0u8; 65]).recover(&d), Err(CryptoError::ScalarRange));
     }
 }

@@ -21,7 +21,11 @@ pub trait StateReader: Send + Sync {
 
     /// The smallest entry whose key starts with `prefix` and is greater than
     /// `after` (or at least `prefix` when `after` is `None`).
-    fn next(&self, prefix: &[u8], after: Option<&[u8]>) -> Result<Option<(Vec<u8>, Vec<u8>)>, StateError>;
+    fn next(
+        &self,
+        prefix: &[u8],
+        after: Option<&[u8]>,
+    ) -> Result<Option<(Vec<u8>, Vec<u8>)>, StateError>;
 }
 
 /// In-memory state for tests, harnesses and genesis construction.
@@ -58,7 +62,11 @@ impl StateReader for MemState {
         Ok(self.0.get(key).cloned())
     }
 
-    fn next(&self, prefix: &[u8], after: Option<&[u8]>) -> Result<Option<(Vec<u8>, Vec<u8>)>, StateError> {
+    fn next(
+        &self,
+        prefix: &[u8],
+        after: Option<&[u8]>,
+    ) -> Result<Option<(Vec<u8>, Vec<u8>)>, StateError> {
         Ok(next_in_map(&self.0, prefix, after).map(|(k, v)| (k.clone(), v.clone())))
     }
 }

@@ -146,16 +146,26 @@ impl DecodedTx {
         }
         let signed: pb::SignedTx = decode_canonical("SignedTx", bytes)?;
         let body: pb::TxBody = decode_canonical("TxBody", &signed.body)?;
-        let sender = Address::from_slice(&body.sender).map_err(|_| TxError::SenderLength(body.sender.len()))?;
+        let sender = Address::from_slice(&body.sender)
+            .map_err(|_| TxError::SenderLength(body.sender.len()))?;
         let signature = RecoverableSignature::from_slice(&signed.signature)?;
         check_action(&body)?;
-        Ok(DecodedTx { hash: tx_hash(&signed.body), bytes: bytes.to_vec(), body, sender, signature })
+        Ok(DecodedTx {
+            hash: tx_hash(&signed.body),
+            bytes: bytes.to_vec(),
+            body,
+            sender,
+            signature,
+        })
     }
 
     /// Checks chain id, expiry and fuel limit against the chain (no state).
     pub fn check_context(&self, ctx: &TxContext<'_>) -> Result<(), TxError> {
         if self.body.chain_id != ctx.chain_id {
-            return Err(TxError::WrongChainId { expected: ctx.chain_id.to_string(), got: self.body.chain_id.clone() });
+            return Err(TxError::WrongChainId {
+                expected: ctx.chain_id.to_string(),
+                got: self.body.chain_id.clone(),
+            });
         }
         if self.body.expiry_height < ctx.height {
             return Err(TxError::Expired { expiry: self.body.expiry_height, height: ctx.height });
@@ -164,7 +174,10 @@ impl DecodedTx {
             return Err(TxError::ZeroFuel);
         }
         if self.body.fuel_limit > ctx.max_tx_fuel {
-            return Err(TxError::FuelLimitTooHigh { limit: self.body.fuel_limit, max: ctx.max_tx_fuel });
+            return Err(TxError::FuelLimitTooHigh {
+                limit: self.body.fuel_limit,
+                max: ctx.max_tx_fuel,
+            });
         }
         Ok(())
     }
@@ -183,16 +196,20 @@ impl DecodedTx {
 fn check_action(body: &pb::TxBody) -> Result<(), TxError> {
     let kind = body.action.as_ref().and_then(|a| a.kind.as_ref()).ok_or(TxError::MissingAction)?;
     match kind {
-        Kind::UploadCode(u) if u.wasm.is_empty() => Err(TxError::InvalidAction("empty wasm".into())),
-        Kind::Instantiate(i) if i.code_hash.len() != 32 => {
-            Err(TxError::InvalidAction(format!("code_hash must be 32 bytes, got {}", i.code_hash.len())))
+        Kind::UploadCode(u) if u.wasm.is_empty() => {
+            Err(TxError::InvalidAction("empty wasm".into()))
         }
+        Kind::Instantiate(i) if i.code_hash.len() != 32 => Err(TxError::InvalidAction(format!(
+            "code_hash must be 32 bytes, got {}",
+            i.code_hash.len()
+        ))),
         Kind::Instantiate(i) if i.label.len() > 128 => {
             Err(TxError::InvalidAction("label longer than 128 bytes".into()))
         }
-        Kind::Call(c) if c.contract.len() != 20 => {
-            Err(TxError::InvalidAction(format!("contract must be a 20-byte address, got {}", c.contract.len())))
-        }
+        Kind::Call(c) if c.contract.len() != 20 => Err(TxError::InvalidAction(format!(
+            "contract must be a 20-byte address, got {}",
+            c.contract.len()
+        ))),
         _ => Ok(()),
     }
 }
@@ -259,7 +276,10 @@ mod tests {
         let k = SecretKey::from_bytes(&[9; 32]).expect("key");
         let bytes = sign(&body(&k), &k);
         assert!(matches!(DecodedTx::decode(&bytes, 10), Err(TxError::TooLarge { .. })));
-        assert!(matches!(DecodedTx::decode(&bytes[..bytes.len() - 3], 1 << 20), Err(TxError::Encoding(_))));
+        assert!(matches!(
+            DecodedTx::decode(&bytes[..bytes.len() - 3], 1 << 20),
+            Err(TxError::Encoding(_))
+        ));
         assert!(DecodedTx::decode(&[0xde, 0xad, 0xbe, 0xef], 1 << 20).is_err());
     }
 }

@@ -21,7 +21,8 @@ pub fn contracts_dir() -> PathBuf {
 /// Reads a compiled example contract; fails loudly if it was not built.
 pub fn contract_wasm(name: &str) -> Vec<u8> {
     let path = contracts_dir().join(format!("{name}.wasm"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}; run scripts/build-contracts.sh first", path.display()))
+    std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run scripts/build-contracts.sh first", path.display()))
 }
 
 /// A running in-process node.
@@ -44,9 +45,13 @@ impl TestNode {
     /// Initialises a fresh home and starts a node in it.
     pub async fn start() -> TestNode {
         let dir = tempfile::tempdir().expect("tempdir");
-        init_home(&Home(dir.path().to_path_buf()), "bayledger-test", "node0", 100, false).expect("init");
-        let node = RunningNode::start(&Home(dir.path().to_path_buf()), test_config()).await.expect("node starts");
-        let client = Client::connect(&format!("http://{}", node.grpc_addr)).await.expect("connects");
+        init_home(&Home(dir.path().to_path_buf()), "bayledger-test", "node0", 100, false)
+            .expect("init");
+        let node = RunningNode::start(&Home(dir.path().to_path_buf()), test_config())
+            .await
+            .expect("node starts");
+        let client =
+            Client::connect(&format!("http://{}", node.grpc_addr)).await.expect("connects");
         TestNode { dir, node: Some(node), client }
     }
 
@@ -60,7 +65,8 @@ impl TestNode {
             n.shutdown().await.expect("clean shutdown");
         }
         let node = RunningNode::start(&self.home(), test_config()).await.expect("node restarts");
-        self.client = Client::connect(&format!("http://{}", node.grpc_addr)).await.expect("connects");
+        self.client =
+            Client::connect(&format!("http://{}", node.grpc_addr)).await.expect("connects");
         self.node = Some(node);
     }
 
