@@ -1,6 +1,10 @@
 //! The node's chain state: storage, VM, mempool, and the [`Application`] the
 //! consensus engine drives (build → commit). Shared by the block producer and
 //! the RPC services behind an `Arc`.
+//!
+//! Storage is any [`ChainStore`]: [`Chain::open`] opens the RocksDB [`Store`]
+//! in the data directory; [`Chain::open_with_store`] takes another one, such
+//! as a [`bayledger_storage::MemChainStore`] for tests and simulations.
 
 use crate::config::NodeConfig;
 use crate::execution::{ExecError, Executor, account_nonce};
@@ -8,10 +12,10 @@ use crate::genesis_state::genesis_writes;
 use crate::mempool::{self, Mempool, MempoolError};
 use bayledger_consensus::Application;
 use bayledger_genesis::Genesis;
-use bayledger_storage::{BlockCommit, PreparedState, Store};
+use bayledger_storage::{BlockCommit, ChainStore, PreparedState, Store};
 use bayledger_types::block::{SealedHeader, receipts_root, tx_root_of, validator_set_hash};
 use bayledger_types::tx::TxContext;
-use bayledger_types::{Address, Hash, MemState, SealedBlock, StateError, StateReader, pb};
+use bayledger_types::{Address, Hash, MemState, SealedBlock, StateError, pb};
 use bayledger_vm::{BlockEnv, CodeLimits, Overlay, Vm, VmConfig};
 use eyre::{Context, Result, bail};
 use parking_lot::Mutex;
@@ -22,7 +26,7 @@ use tokio::sync::broadcast;
 /// Everything a running node shares.
 pub struct Chain {
     /// Block, receipt and state storage.
-    pub store: Store,
+    pub store: Arc<dyn ChainStore>,
     /// Contract VM.
     pub vm: Vm,
     /// The chain's genesis.
@@ -68,13 +72,31 @@ impl Chain {
     /// Opens (or initialises from genesis) the chain stored under `data_dir`.
     /// Refuses to start when the database belongs to a different genesis.
     pub fn open(data_dir: &Path, genesis: Genesis, config: NodeConfig) -> Result<Arc<Chain>> {
-        genesis.validate().context("invalid genesis")?;
-        if genesis.initial_height != 1 {
-            bail!("initial_height {} is not supported yet (only 1)", genesis.initial_height);
-        }
-        let genesis_hash = genesis.hash();
+        check_genesis(&genesis)?;
         let store = Store::open(data_dir)
             .with_context(|| format!("opening database {}", data_dir.display()))?;
+        Chain::start(Arc::new(store), genesis, config)
+    }
+
+    /// Opens (or initialises from genesis) the chain held by `store`, e.g. a
+    /// `MemChainStore` shared with a test that restarts the chain on it.
+    /// Refuses a store that belongs to a different genesis.
+    pub fn open_with_store(
+        store: Arc<dyn ChainStore>,
+        genesis: Genesis,
+        config: NodeConfig,
+    ) -> Result<Arc<Chain>> {
+        check_genesis(&genesis)?;
+        Chain::start(store, genesis, config)
+    }
+
+    /// Starts the VM and commits genesis to `store` unless it holds it.
+    fn start(
+        store: Arc<dyn ChainStore>,
+        genesis: Genesis,
+        config: NodeConfig,
+    ) -> Result<Arc<Chain>> {
+        let genesis_hash = genesis.hash();
         let vm_config = VmConfig {
             code_limits: CodeLimits {
                 max_code_bytes: genesis.params.max_code_bytes as usize,
@@ -150,6 +172,15 @@ impl Chain {
     }
 }
 
+/// A genesis this node can start from.
+fn check_genesis(genesis: &Genesis) -> Result<()> {
+    genesis.validate().context("invalid genesis")?;
+    if genesis.initial_height != 1 {
+        bail!("initial_height {} is not supported yet (only 1)", genesis.initial_height);
+    }
+    Ok(())
+}
+
 /// [`Application`] over a [`Chain`].
 #[derive(Debug)]
 pub struct ChainApp<'a>(&'a Chain);
@@ -172,7 +203,7 @@ impl Application for ChainApp<'_> {
             params.max_block_fuel,
         );
         let base = chain.store.latest_state()?;
-        let mut overlay = Overlay::new(&base);
+        let mut overlay = Overlay::new(&*base);
         let env = BlockEnv { height, time_ms, chain_id: chain.genesis.chain_id.clone() };
         let executor = Executor { vm: &chain.vm, params };
         let (mut txs, mut receipts) = (Vec::new(), Vec::new());
@@ -232,5 +263,108 @@ impl Application for ChainApp<'_> {
         })?;
         let _ = chain.committed.send(block.height());
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::producer::produce_one;
+    use bayledger_consensus::SoloEngine;
+    use bayledger_storage::MemChainStore;
+    use bayledger_types::SecretKey;
+
+    const CHAIN_ID: &str = "mem-chain";
+
+    fn key(byte: u8) -> SecretKey {
+        SecretKey::from_bytes(&[byte; 32]).expect("valid key")
+    }
+
+    fn genesis() -> Genesis {
+        Genesis::single_validator(CHAIN_ID, &key(1).public_key(), 1_700_000_000_000)
+    }
+
+    fn engine(chain: &Chain) -> SoloEngine {
+        SoloEngine::new::<ChainError>(CHAIN_ID.into(), key(1), chain.validators.clone())
+            .expect("key 1 is the validator")
+    }
+
+    /// A call to an address without a contract: it fails, but is included
+    /// and consumes the nonce.
+    fn call_tx(sender: &SecretKey, nonce: u64) -> Vec<u8> {
+        let body = pb::TxBody {
+            chain_id: CHAIN_ID.into(),
+            sender: sender.address().0.to_vec(),
+            nonce,
+            fuel_limit: 10_000,
+            expiry_height: u64::MAX,
+            action: Some(pb::Action {
+                kind: Some(pb::action::Kind::Call(pb::Call { contract: vec![9; 20], msg: vec![] })),
+            }),
+        };
+        bayledger_types::tx::sign(&body, sender)
+    }
+
+    /// Submits one call and produces blocks 1 and 2; returns the call's hash.
+    fn run_two_blocks(chain: &Chain) -> Hash {
+        let tx = chain.submit(&call_tx(&key(2), 0)).expect("admitted");
+        let engine = engine(chain);
+        assert_eq!(produce_one(chain, &engine).expect("block 1"), 1);
+        assert_eq!(produce_one(chain, &engine).expect("block 2"), 2);
+        tx
+    }
+
+    #[test]
+    fn a_chain_runs_and_restarts_on_the_in_memory_store() {
+        let store = Arc::new(MemChainStore::new());
+        let chain =
+            Chain::open_with_store(store.clone(), genesis(), NodeConfig::default()).expect("opens");
+        assert_eq!(store.genesis_hash().expect("reads"), Some(genesis().hash()));
+        let tx = run_two_blocks(&chain);
+
+        let stored = store.tx(&tx).expect("reads").expect("committed");
+        assert_eq!((stored.height, stored.index), (1, 0));
+        assert_eq!(stored.receipt.tx_hash, tx.0.to_vec());
+        assert_eq!(chain.nonce(&key(2).address()).expect("nonce"), 1);
+        let b1 = store.block_by_height(1).expect("reads").expect("block 1");
+        let b2 = store.block_by_height(2).expect("reads").expect("block 2");
+        assert_eq!(b1.header.header.parent_hash, genesis().hash().0.to_vec());
+        assert_eq!(b2.header.header.parent_hash, b1.hash().0.to_vec());
+        assert_eq!(store.state_root(2).expect("reads"), Some(b2.header.state_root()));
+        let commit = store.commit_at(2).expect("reads").expect("commit 2");
+        assert_eq!(commit.block_hash, b2.hash().0.to_vec());
+        drop(chain);
+
+        // A restart on the same store continues the chain.
+        let chain = Chain::open_with_store(store.clone(), genesis(), NodeConfig::default())
+            .expect("reopens");
+        assert_eq!(chain.height().expect("height"), 2);
+        assert_eq!(produce_one(&chain, &engine(&chain)).expect("block 3"), 3);
+        let b3 = store.block_by_height(3).expect("reads").expect("block 3");
+        assert_eq!(b3.header.header.parent_hash, b2.hash().0.to_vec());
+
+        let mut other = genesis();
+        other.params.max_block_txs += 1;
+        let err = Chain::open_with_store(store, other, NodeConfig::default())
+            .expect_err("a store of another genesis");
+        assert!(err.to_string().contains("genesis mismatch"), "{err}");
+    }
+
+    #[test]
+    fn rocksdb_and_memory_chains_reach_the_same_state_roots() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let disk = Chain::open(dir.path(), genesis(), NodeConfig::default()).expect("opens");
+        let mem = Chain::open_with_store(
+            Arc::new(MemChainStore::new()),
+            genesis(),
+            NodeConfig::default(),
+        )
+        .expect("opens");
+        assert_eq!(run_two_blocks(&disk), run_two_blocks(&mem));
+        let root = |chain: &Chain, v| chain.store.state_root(v).expect("reads").expect("root");
+        for v in 0..=2 {
+            assert_eq!(root(&disk, v), root(&mem, v), "state root {v}");
+        }
+        assert_ne!(root(&mem, 1), root(&mem, 0), "block 1 changed the state");
     }
 }

@@ -12,7 +12,7 @@ use bayledger_proto::node::{
     *,
 };
 use bayledger_types::pb;
-use bayledger_types::{SealedBlock, StateReader, state_keys};
+use bayledger_types::{SealedBlock, state_keys};
 use prost::Message;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -305,7 +305,7 @@ impl StateService for Api {
             let fuel = if req.fuel_limit == 0 { limit } else { req.fuel_limit.min(limit) };
             let env = chain.query_env()?;
             let s = chain.store.latest_state().map_err(internal)?;
-            let out = chain.vm.query(&s, &env, contract, &req.msg, fuel).map_err(internal)?;
+            let out = chain.vm.query(&*s, &env, contract, &req.msg, fuel).map_err(internal)?;
             if out.status != pb::ExecStatus::Ok {
                 return Err(Status::failed_precondition(format!(
                     "query failed ({:?}): {}",

@@ -11,7 +11,11 @@
 //! Re-committing the block already stored at a height is an `Ok` no-op, so a
 //! node that crashed between writing a block and recording that it did can
 //! simply replay it.
+//!
+//! What a commit must satisfy is decided in `commit_rules`, which the
+//! in-memory store applies too.
 
+use crate::commit_rules::{self, BlockCheck, CommittedChain, GenesisCheck};
 use crate::db::{SchemaBatch, SchemaRead};
 use crate::error::StorageError;
 use crate::schema::{
@@ -49,6 +53,31 @@ pub struct StoredTx {
     pub index: u32,
 }
 
+impl StoredTx {
+    /// The transaction indexed at `location` from the block stored there and
+    /// its receipt (read only if the block holds the transaction). A missing
+    /// piece means the store is corrupt.
+    pub(crate) fn assemble(
+        hash: &Hash,
+        location: TxLocation,
+        block: Option<&SealedBlock>,
+        receipt: impl FnOnce() -> Result<Option<pb::Receipt>, StorageError>,
+    ) -> Result<StoredTx, StorageError> {
+        let TxLocation { height, index } = location;
+        let missing = |what: &'static str| StorageError::Corrupt {
+            cf: TxIndexSchema::CF,
+            source: crate::error::CodecError::new(
+                "tx location",
+                format!("{what} of indexed transaction {hash} is missing"),
+            ),
+        };
+        let block = block.ok_or_else(|| missing("block"))?;
+        let bytes = block.txs.get(index as usize).ok_or_else(|| missing("transaction"))?.clone();
+        let receipt = receipt()?.ok_or_else(|| missing("receipt"))?;
+        Ok(StoredTx { bytes, receipt, height, index })
+    }
+}
+
 /// Adds the prepared state's tree nodes, values, stale-node index, preimages,
 /// flat-state updates, state root and latest height to `batch`.
 fn stage_state(batch: &mut SchemaBatch, state: &PreparedState) {
@@ -77,6 +106,20 @@ fn stage_state(batch: &mut SchemaBatch, state: &PreparedState) {
     batch.put::<MetaSchema>(&MetaKey::LatestHeight, &MetaValue::Height(state.version));
 }
 
+impl CommittedChain for Store {
+    fn latest_height(&self) -> Result<Option<u64>, StorageError> {
+        Store::latest_height(self)
+    }
+
+    fn chain_id(&self) -> Result<Option<String>, StorageError> {
+        Store::chain_id(self)
+    }
+
+    fn block_hash(&self, height: u64) -> Result<Option<Hash>, StorageError> {
+        Ok(self.block_by_height(height)?.map(|b| b.hash()))
+    }
+}
+
 impl Store {
     /// Initialises the store with the genesis state (version 0).
     ///
@@ -89,15 +132,10 @@ impl Store {
         state: PreparedState,
     ) -> Result<(), StorageError> {
         let _guard = self.commit_lock.lock();
-        if let Some(stored) = self.genesis_hash()? {
-            return if stored == genesis_hash {
-                Ok(())
-            } else {
-                Err(StorageError::GenesisMismatch { stored, got: genesis_hash })
-            };
-        }
-        if state.version != 0 {
-            return Err(StorageError::VersionMismatch { state: state.version, block: 0 });
+        if commit_rules::check_genesis(self.genesis_hash()?, genesis_hash, &state)?
+            == GenesisCheck::AlreadyCommitted
+        {
+            return Ok(());
         }
         let mut batch = SchemaBatch::new();
         stage_state(&mut batch, &state);
@@ -122,75 +160,14 @@ impl Store {
     /// already stored at its height is an `Ok` no-op; another block at a
     /// committed height is refused.
     pub fn commit_block(&self, c: BlockCommit<'_>) -> Result<(), StorageError> {
-        // Check exactly what will be stored and read back: canonical block and
-        // header, well-formed transactions, a body that matches the header,
-        // and the hash of the header bytes (not of a possibly stale struct).
-        let decoded = SealedBlock::decode(&c.block.encode())?;
+        let decoded = commit_rules::decode_block(c.block)?;
         let block = &decoded;
         let (height, hash) = (block.height(), block.hash());
         let _guard = self.commit_lock.lock();
-        let latest = self.latest_height()?.ok_or(StorageError::NotInitialised)?;
-
-        if (1..=latest).contains(&height) {
-            let stored = self.block_by_height(height)?.map(|b| b.hash()).unwrap_or_default();
-            return if stored == hash {
-                Ok(())
-            } else {
-                Err(StorageError::ConflictingBlock { height, stored, got: hash })
-            };
-        }
-        if Some(height) != latest.checked_add(1) {
-            return Err(StorageError::HeightGap {
-                expected: latest.saturating_add(1),
-                got: height,
-            });
-        }
-        let header = &block.header.header;
-        let chain_id = self.chain_id()?.unwrap_or_default();
-        if header.chain_id != chain_id {
-            return Err(StorageError::ChainIdMismatch {
-                expected: chain_id,
-                got: header.chain_id.clone(),
-            });
-        }
-        if height >= 2 {
-            let expected = self.block_by_height(height - 1)?.map(|b| b.hash()).unwrap_or_default();
-            let got = Hash::from_slice(&header.parent_hash).unwrap_or_default();
-            if got != expected {
-                return Err(StorageError::ParentMismatch { height, expected, got });
-            }
-        }
-        let commit_hash = Hash::from_slice(&c.commit.block_hash).unwrap_or_default();
-        if c.commit.height != height || commit_hash != hash {
-            return Err(StorageError::CommitTarget {
-                height,
-                hash,
-                got_height: c.commit.height,
-                got_hash: commit_hash,
-            });
-        }
-        let tx_hashes = block.tx_hashes();
-        if c.receipts.len() != tx_hashes.len() {
-            return Err(StorageError::ReceiptCount {
-                txs: tx_hashes.len(),
-                receipts: c.receipts.len(),
-            });
-        }
-        for (index, (receipt, expected)) in c.receipts.iter().zip(&tx_hashes).enumerate() {
-            if receipt.tx_hash.as_slice() != expected.0.as_slice() {
-                let got = receipt.tx_hash.iter().map(|b| format!("{b:02x}")).collect();
-                return Err(StorageError::ReceiptTxHash { index, expected: *expected, got });
-            }
-        }
-        if c.state.version != height {
-            return Err(StorageError::VersionMismatch { state: c.state.version, block: height });
-        }
-        if c.state.root != block.header.state_root() {
-            return Err(StorageError::StateRootMismatch {
-                header: block.header.state_root(),
-                prepared: c.state.root,
-            });
-        }
+        let tx_hashes = match commit_rules::check_block(self, block, &c)? {
+            BlockCheck::AlreadyCommitted => return Ok(()),
+            BlockCheck::Append { tx_hashes } => tx_hashes,
+        };
 
         let mut batch = SchemaBatch::new();
         batch.put::<BlockSchema>(&height, block);
@@ -238,20 +215,10 @@ impl Store {
 
     /// A committed transaction: its bytes, receipt and location.
     pub fn tx(&self, hash: &Hash) -> Result<Option<StoredTx>, StorageError> {
-        let Some(TxLocation { height, index }) = self.db.get::<TxIndexSchema>(hash)? else {
+        let Some(location) = self.db.get::<TxIndexSchema>(hash)? else {
             return Ok(None);
         };
-        let missing = |what: &'static str| StorageError::Corrupt {
-            cf: TxIndexSchema::CF,
-            source: crate::error::CodecError::new(
-                "tx location",
-                format!("{what} of indexed transaction {hash} is missing"),
-            ),
-        };
-        let block = self.block_by_height(height)?.ok_or_else(|| missing("block"))?;
-        let bytes =
-            block.txs.into_iter().nth(index as usize).ok_or_else(|| missing("transaction"))?;
-        let receipt = self.receipt(hash)?.ok_or_else(|| missing("receipt"))?;
-        Ok(Some(StoredTx { bytes, receipt, height, index }))
+        let block = self.block_by_height(location.height)?;
+        StoredTx::assemble(hash, location, block.as_ref(), || self.receipt(hash)).map(Some)
     }
 }

@@ -11,6 +11,10 @@
 //!   transaction and receipt reads.
 //! * [`state_view`]: [`bayledger_types::StateReader`]s over the latest state
 //!   (RocksDB snapshot of the flat state) and over historical versions.
+//! * [`chain_store`]: the [`ChainStore`] trait the node programs against,
+//!   implemented by [`Store`] and by [`mem_store`]'s [`MemChainStore`] (all in
+//!   memory: simulations and tests). Both check commits with the same rules
+//!   (`commit_rules`) and compute roots with the same tree code.
 //!
 //! Typical block flow:
 //!
@@ -23,17 +27,22 @@
 #![forbid(unsafe_code)]
 
 pub mod blocks;
+pub mod chain_store;
 pub mod codec;
+mod commit_rules;
 pub mod db;
 pub mod error;
+pub mod mem_store;
 pub mod schema;
 pub mod state_tree;
 pub mod state_view;
 pub mod store;
 
 pub use blocks::{BlockCommit, StoredTx};
+pub use chain_store::{ChainStore, StateView};
 pub use db::{Compression, SchemaDb, SchemaRead, StoreConfig};
 pub use error::{CodecError, StorageError};
+pub use mem_store::MemChainStore;
 pub use state_tree::{
     MemStateTree, PreparedState, Sha3Hasher, StateProof, empty_root, key_hash, verify_proof,
 };

@@ -13,7 +13,7 @@
 //!   keys), so a block without writes has the same root as its parent and
 //!   proofs at its height work like at any other.
 //! * [`MemStateTree`] runs the same computation without a database (genesis
-//!   tooling, tests, replay checks).
+//!   tooling, tests, replay checks); `MemChainStore` keeps its tree in one.
 
 use crate::db::SchemaRead;
 use crate::error::StorageError;
@@ -174,14 +174,20 @@ impl MemStateTree {
             return Err(StorageError::PrepareGap { version, latest: self.latest });
         }
         let prepared = prepare(self, version, writes)?;
+        self.write(&prepared);
+        Ok(prepared.root)
+    }
+
+    /// Adds a state prepared against this tree (by [`prepare`]) for the next
+    /// version: its nodes and versioned values.
+    pub(crate) fn write(&mut self, prepared: &PreparedState) {
         for (k, n) in prepared.batch.node_batch.nodes() {
             self.nodes.insert(k.clone(), n.clone());
         }
         for ((v, kh), value) in prepared.batch.node_batch.values() {
             self.values.insert((*kh, *v), value.clone());
         }
-        self.latest = Some(version);
-        Ok(prepared.root)
+        self.latest = Some(prepared.version);
     }
 
     /// Latest applied version.

@@ -1,6 +1,7 @@
 //! [`Store`]: the node's database handle. Chain metadata and state reads are
 //! here; block commits and block reads are in [`crate::blocks`].
 
+use crate::commit_rules;
 use crate::db::{Compression, SchemaDb, SchemaRead, StoreConfig};
 use crate::error::{CodecError, StorageError};
 use crate::schema::{MetaKey, MetaSchema, MetaValue, Schema};
@@ -122,19 +123,12 @@ impl Store {
         version: u64,
         writes: &WriteSet,
     ) -> Result<PreparedState, StorageError> {
-        let latest = self.latest_height()?;
-        if version > latest.map_or(0, |l| l + 1) {
-            return Err(StorageError::PrepareGap { version, latest });
-        }
+        commit_rules::check_prepare(version, self.latest_height()?)?;
         state_tree::prepare(&TreeStore(&self.db), version, writes)
     }
 
     fn check_version(&self, version: u64) -> Result<(), StorageError> {
-        let latest = self.latest_height()?;
-        match latest {
-            Some(l) if version <= l => Ok(()),
-            _ => Err(StorageError::UnknownVersion { version, latest }),
-        }
+        commit_rules::check_committed(version, self.latest_height()?)
     }
 
     /// Value of `key` after `version` (from the versioned values of the tree).

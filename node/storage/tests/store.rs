@@ -1,21 +1,17 @@
-//! Black-box tests of `Store`: genesis, block commits and their checks,
-//! idempotent re-commit, reads, state views and Merkle proofs.
+//! Tests of what only the RocksDB `Store` has: persistence across reopen and
+//! its extra reads (`get_at`, `tx_location`). Everything both `ChainStore`s
+//! share is tested against both in `conformance.rs`.
 
 mod common;
 
-use bayledger_storage::{BlockCommit, MemStateTree, StorageError, Store, empty_root, verify_proof};
-use bayledger_types::{Hash, MemState, StateReader, WriteSet, pb};
+use bayledger_storage::{BlockCommit, StorageError, Store, empty_root};
+use bayledger_types::{Hash, StateReader, WriteSet};
 use common::*;
-use proptest::prelude::*;
 
 fn open() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("opens");
     (dir, store)
-}
-
-fn ws(entries: &[(&str, Option<&str>)]) -> WriteSet {
-    entries.iter().map(|(k, v)| (k.as_bytes().to_vec(), v.map(|v| v.as_bytes().to_vec()))).collect()
 }
 
 /// Every entry under `prefix`, walked with `StateReader::next`.
@@ -83,385 +79,32 @@ fn genesis_blocks_and_reads_survive_reopen() {
 }
 
 #[test]
-fn prepare_state_writes_nothing_and_needs_a_committed_parent() {
-    let (_dir, store) = open();
-    assert!(matches!(
-        store.prepare_state(1, &WriteSet::new()),
-        Err(StorageError::PrepareGap { version: 1, latest: None })
-    ));
-    init(&store);
-    let prepared = store.prepare_state(1, &ws(&[("acct/new", Some("1"))])).expect("prepares");
-    assert_ne!(prepared.root, store.state_root(0).expect("reads").expect("root"));
-    assert_eq!(prepared.version, 1);
-    assert_eq!(prepared.writes().len(), 1);
-    assert_eq!(store.latest_height().expect("reads"), Some(0));
-    assert_eq!(store.state_root(1).expect("reads"), None);
-    assert_eq!(store.latest_state().expect("latest").get(b"acct/new").expect("get"), None);
-    assert!(matches!(
-        store.get_at(b"acct/new", 1),
-        Err(StorageError::UnknownVersion { version: 1, .. })
-    ));
-    // Preparing twice gives the same root: nothing was written in between.
-    assert_eq!(
-        store.prepare_state(1, &ws(&[("acct/new", Some("1"))])).expect("prepares").root,
-        prepared.root
-    );
-    assert!(matches!(
-        store.prepare_state(2, &WriteSet::new()),
-        Err(StorageError::PrepareGap { version: 2, .. })
-    ));
-    assert!(matches!(store.prepare_state(1, &ws(&[("", Some("x"))])), Err(StorageError::EmptyKey)));
-}
-
-#[test]
-fn a_block_without_writes_keeps_the_root_and_is_provable() {
+fn get_at_and_tx_location_agree_with_the_trait_reads() {
     let (_dir, store) = open();
     init(&store);
-    commit_height(&store, 1);
-    let before = store.state_root(1).expect("reads").expect("root");
-    let state = store.prepare_state(2, &WriteSet::new()).expect("prepares");
-    assert_eq!(state.root, before);
-    let b = build(2, parent_of(&store, 2), vec![], state.root);
-    store
-        .commit_block(BlockCommit { block: &b.block, commit: &b.commit, receipts: &[], state })
-        .expect("commits");
-    assert_eq!(store.state_root(2).expect("reads"), Some(before));
-    let proven = store.get_with_proof(b"acct/01", 2).expect("proof");
-    assert_eq!(proven.value, Some(1u64.to_be_bytes().to_vec()));
-    proven.verify(b"acct/01").expect("verifies at the empty block's height");
-}
-
-#[test]
-fn commit_block_refuses_what_does_not_fit() {
-    let (_dir, store) = open();
-    init(&store);
-    commit_height(&store, 1);
-    let parent = parent_of(&store, 2);
-    let txs = vec![signed_tx(1000), signed_tx(1001)];
-    let prepared = || store.prepare_state(2, &writes_for(2)).expect("prepares");
-    let good = build(2, parent, txs.clone(), prepared().root);
-    let commit = |b: &Built, receipts: &[pb::Receipt], state| {
-        store.commit_block(BlockCommit { block: &b.block, commit: &b.commit, receipts, state })
-    };
-
-    let gap = build(3, parent, txs.clone(), prepared().root);
-    assert!(matches!(
-        commit(&gap, &gap.receipts, prepared()),
-        Err(StorageError::HeightGap { expected: 2, got: 3 })
-    ));
-
-    let wrong_root = build(2, parent, txs.clone(), Hash::sha3(b"not the root"));
-    assert!(matches!(
-        commit(&wrong_root, &wrong_root.receipts, prepared()),
-        Err(StorageError::StateRootMismatch { .. })
-    ));
-
-    let recomputed_1 = store.prepare_state(1, &writes_for(1)).expect("recomputes version 1");
-    assert!(matches!(
-        commit(&good, &good.receipts, recomputed_1),
-        Err(StorageError::VersionMismatch { state: 1, block: 2 })
-    ));
-
-    assert!(matches!(
-        commit(&good, &good.receipts[..1], prepared()),
-        Err(StorageError::ReceiptCount { txs: 2, receipts: 1 })
-    ));
-    let swapped: Vec<_> = good.receipts.iter().rev().cloned().collect();
-    assert!(matches!(
-        commit(&good, &swapped, prepared()),
-        Err(StorageError::ReceiptTxHash { index: 0, .. })
-    ));
-
-    let mut other_commit = good.commit.clone();
-    other_commit.block_hash = Hash::sha3(b"other").0.to_vec();
-    let err = store
-        .commit_block(BlockCommit {
-            block: &good.block,
-            commit: &other_commit,
-            receipts: &good.receipts,
-            state: prepared(),
-        })
-        .expect_err("commit for another block");
-    assert!(matches!(err, StorageError::CommitTarget { .. }), "{err}");
-
-    let orphan = build(2, Hash::sha3(b"elsewhere"), txs.clone(), prepared().root);
-    assert!(matches!(
-        commit(&orphan, &orphan.receipts, prepared()),
-        Err(StorageError::ParentMismatch { height: 2, .. })
-    ));
-
-    let mut foreign = build(2, parent, txs.clone(), prepared().root);
-    let mut header = foreign.block.header.header.clone();
-    header.chain_id = "other-chain".into();
-    foreign.block.header = bayledger_types::SealedHeader::seal(header);
-    foreign.commit.block_hash = foreign.block.hash().0.to_vec();
-    assert!(matches!(
-        commit(&foreign, &foreign.receipts, prepared()),
-        Err(StorageError::ChainIdMismatch { .. })
-    ));
-
-    let mut forged = build(2, parent, txs.clone(), prepared().root);
-    forged.block.txs.pop();
-    assert!(matches!(
-        commit(&forged, &forged.receipts[..1], prepared()),
-        Err(StorageError::Block(_))
-    ));
-
-    let bad_tx = build(2, parent, vec![malformed_tx("not a TxBody")], prepared().root);
-    let err = commit(&bad_tx, &bad_tx.receipts, prepared()).expect_err("malformed transaction");
-    assert!(
-        matches!(err, StorageError::Block(bayledger_types::BlockError::Tx { index: 0, .. })),
-        "{err}"
-    );
-
-    // None of the refusals wrote anything.
-    assert_eq!(store.latest_height().expect("reads"), Some(1));
-    assert_eq!(store.state_root(2).expect("reads"), None);
-    assert_eq!(store.latest_state().expect("latest").get(b"kv/002").expect("get"), None);
-
-    commit(&good, &good.receipts, prepared()).expect("the right block commits");
-    assert_eq!(store.latest_height().expect("reads"), Some(2));
-    assert_eq!(
-        store.latest_state().expect("latest").get(b"kv/002").expect("get"),
-        Some(b"v2".to_vec())
-    );
-}
-
-#[test]
-fn recommits_are_idempotent_and_conflicts_refused() {
-    let (_dir, store) = open();
-    init(&store);
-    let b1 = commit_height(&store, 1);
-    commit_height(&store, 2);
-
-    // Crash recovery: the node re-runs block 1 and commits it again.
-    let again = store.prepare_state(1, &writes_for(1)).expect("recomputes");
-    assert_eq!(again.root, b1.header.state_root());
-    let rebuilt = build(1, Hash::ZERO, txs_for(1), again.root);
-    assert_eq!(rebuilt.block.hash(), b1.hash());
-    store
-        .commit_block(BlockCommit {
-            block: &rebuilt.block,
-            commit: &rebuilt.commit,
-            receipts: &rebuilt.receipts,
-            state: again,
-        })
-        .expect("same block again is a no-op");
-    assert_eq!(store.latest_height().expect("reads"), Some(2));
-
-    let state = store.prepare_state(1, &ws(&[("acct/evil", Some("1"))])).expect("prepares");
-    let other = build(1, Hash::ZERO, vec![], state.root);
-    let err = store
-        .commit_block(BlockCommit {
-            block: &other.block,
-            commit: &other.commit,
-            receipts: &[],
-            state,
-        })
-        .expect_err("another block at a committed height");
-    assert!(
-        matches!(err, StorageError::ConflictingBlock { height: 1, stored, got } if stored == b1.hash() && got == other.block.hash())
-    );
-    assert_eq!(store.block_by_height(1).expect("reads"), Some(b1));
-    assert_eq!(store.latest_state().expect("latest").get(b"acct/evil").expect("get"), None);
-
-    let genesis = store.prepare_state(0, &genesis_writes()).expect("recomputes genesis");
-    store
-        .commit_genesis(genesis_hash(), CHAIN_ID, genesis.clone())
-        .expect("same genesis is a no-op");
-    assert_eq!(store.latest_height().expect("reads"), Some(2));
-    let err = store
-        .commit_genesis(Hash::sha3(b"other genesis"), CHAIN_ID, genesis)
-        .expect_err("other genesis");
-    assert!(matches!(err, StorageError::GenesisMismatch { .. }), "{err}");
-
-    let (_dir2, fresh) = open();
-    let not_zero = fresh.prepare_state(0, &WriteSet::new()).expect("prepares");
-    let mut v1 = not_zero.clone();
-    v1.version = 1;
-    assert!(matches!(
-        fresh.commit_genesis(genesis_hash(), CHAIN_ID, v1),
-        Err(StorageError::VersionMismatch { .. })
-    ));
-}
-
-#[test]
-fn proofs_verify_for_inclusion_and_absence_and_fail_when_tampered() {
-    let (_dir, store) = open();
-    init(&store);
-    for h in 1..=3 {
-        commit_height(&store, h);
-    }
-    // acct/01 was written at genesis (0x01) and by block 1.
-    let now = store.get_with_proof(b"acct/01", 3).expect("proof");
-    assert_eq!(now.value, Some(1u64.to_be_bytes().to_vec()));
-    assert_eq!(now.root, store.state_root(3).expect("reads").expect("root"));
-    now.verify(b"acct/01").expect("inclusion verifies");
-
-    let old = store.get_with_proof(b"acct/01", 0).expect("proof");
-    assert_eq!(old.value, Some(vec![1]));
-    old.verify(b"acct/01").expect("historical inclusion verifies against the genesis root");
-
-    let absent = store.get_with_proof(b"acct/never", 3).expect("proof");
-    assert_eq!(absent.value, None);
-    absent.verify(b"acct/never").expect("absence verifies");
-
-    // Block 3 deletes acct/08 (written at genesis): present at 2, absent at 3.
-    assert!(writes_for(3).get(&b"acct/08"[..]).is_some_and(|v| v.is_none()));
-    let was = store.get_with_proof(b"acct/08", 2).expect("proof");
-    assert_eq!(was.value, Some(vec![8]));
-    was.verify(b"acct/08").expect("inclusion before the delete verifies");
-    let deleted = store.get_with_proof(b"acct/08", 3).expect("proof");
-    assert_eq!(deleted.value, None);
-    deleted.verify(b"acct/08").expect("absence of a deleted key verifies");
-
-    let mut tampered = now.clone();
-    tampered.value = Some(b"forged".to_vec());
-    assert!(matches!(tampered.verify(b"acct/01"), Err(StorageError::Proof(_))));
-    let mut hidden = now.clone();
-    hidden.value = None;
-    assert!(hidden.verify(b"acct/01").is_err(), "an inclusion proof cannot prove absence");
-    assert!(now.verify(b"acct/02").is_err(), "proof is for another key");
-    let root_2 = store.state_root(2).expect("reads").expect("root");
-    assert_ne!(root_2, now.root);
-    assert!(
-        verify_proof(root_2, b"acct/01", now.value.as_deref(), &now.proof).is_err(),
-        "proof is for another root"
-    );
-    let mut forged_absence = absent.clone();
-    forged_absence.value = Some(b"x".to_vec());
-    assert!(forged_absence.verify(b"acct/never").is_err());
-    assert!(matches!(
-        store.get_with_proof(b"acct/01", 4),
-        Err(StorageError::UnknownVersion { version: 4, .. })
-    ));
-}
-
-#[test]
-fn historical_and_latest_views() {
-    let (_dir, store) = open();
-    init(&store);
-    for h in 1..=6 {
-        commit_height(&store, h);
-    }
+    let blocks: Vec<_> = (1..=6).map(|h| commit_height(&store, h)).collect();
+    let keys: std::collections::BTreeSet<Vec<u8>> = (0..=6)
+        .flat_map(|h| writes_for(h).into_keys())
+        .chain(genesis_writes().into_keys())
+        .collect();
     for v in 0..=6 {
-        let expected = expected_state(v);
-        let view = store.state_at(v).expect("view");
-        assert_eq!(view.version(), v);
-        assert_eq!(Some(view.root()), store.state_root(v).expect("reads"));
-        let keys: std::collections::BTreeSet<Vec<u8>> = (0..=6)
-            .flat_map(|h| writes_for(h).into_keys())
-            .chain(genesis_writes().into_keys())
-            .collect();
+        let (view, model) = (store.state_at(v).expect("view"), expected_state(v));
         for k in &keys {
-            assert_eq!(
-                view.get(k).expect("get"),
-                expected.get(k).expect("get"),
-                "key {k:?} at {v}"
-            );
-            assert_eq!(store.get_at(k, v).expect("get"), expected.0.get(k).cloned());
+            let value = store.get_at(k, v).expect("get");
+            assert_eq!(value, model.0.get(k).cloned(), "{k:?} at {v}");
+            assert_eq!(value, view.get(k).expect("get"));
         }
-        let err = view.next(b"acct/", None).expect_err("historical iteration");
-        assert!(err.0.contains("only supported on the latest state"), "{err}");
     }
     assert!(matches!(
-        store.state_at(7),
+        store.get_at(b"acct/01", 7),
         Err(StorageError::UnknownVersion { version: 7, latest: Some(6) })
     ));
-
-    let latest = store.latest_state().expect("latest");
-    let model = expected_state(6);
-    for prefix in [&b""[..], b"acct/", b"kv/", b"kv/00", b"zzz"] {
-        assert_eq!(scan(&latest, prefix), scan(&model, prefix), "prefix {prefix:?}");
-    }
-    // `after` below the prefix starts at the prefix; `after` inside skips.
-    assert_eq!(
-        latest.next(b"kv/", Some(b"acct/99")).expect("next"),
-        model.next(b"kv/", Some(b"acct/99")).expect("next")
-    );
-    assert_eq!(
-        latest.next(b"kv/", Some(b"kv/0015")).expect("next"),
-        model.next(b"kv/", Some(b"kv/0015")).expect("next")
-    );
-}
-
-#[test]
-fn latest_state_is_a_snapshot() {
-    let (_dir, store) = open();
-    init(&store);
-    commit_height(&store, 1);
-    let before = store.latest_state().expect("latest");
-    let writes = ws(&[("acct/00", Some("changed")), ("acct/zz", Some("new")), ("acct/01", None)]);
-    let state = store.prepare_state(2, &writes).expect("prepares");
-    let b = build(2, parent_of(&store, 2), vec![], state.root);
-    store
-        .commit_block(BlockCommit { block: &b.block, commit: &b.commit, receipts: &[], state })
-        .expect("commits");
-
-    assert_eq!(before.version(), 1);
-    assert_eq!(before.get(b"acct/00").expect("get"), Some(vec![0]));
-    assert_eq!(before.get(b"acct/zz").expect("get"), None);
-    assert!(before.get(b"acct/01").expect("get").is_some());
-    assert_eq!(scan(&before, b"acct/"), scan(&expected_state(1), b"acct/"));
-
-    let after = store.latest_state().expect("latest");
-    assert_eq!(after.version(), 2);
-    assert_eq!(after.get(b"acct/00").expect("get"), Some(b"changed".to_vec()));
-    assert_eq!(after.get(b"acct/01").expect("get"), None);
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
-
-    /// Random histories over a small key space: the store's roots equal the
-    /// in-memory tree's, every version reads back as the model, and the latest
-    /// view iterates like the model.
-    #[test]
-    fn random_histories_match_the_model(
-        blocks in prop::collection::vec(
-            prop::collection::btree_map(
-                prop::collection::vec(prop::sample::select(vec![b'a', b'b', b'c']), 1..4),
-                prop::option::of(prop::collection::vec(any::<u8>(), 0..4)),
-                0..6,
-            ),
-            1..8,
-        )
-    ) {
-        let (_dir, store) = open();
-        let mut tree = MemStateTree::default();
-        let mut model = MemState::default();
-        let mut history = vec![];
-        let mut parent = Hash::ZERO;
-        for (h, writes) in blocks.iter().enumerate() {
-            let h = h as u64;
-            let state = store.prepare_state(h, writes).expect("prepares");
-            prop_assert_eq!(state.root, tree.apply(h, writes).expect("applies"));
-            if h == 0 {
-                store.commit_genesis(genesis_hash(), CHAIN_ID, state).expect("genesis");
-            } else {
-                let b = build(h, parent, vec![], state.root);
-                parent = b.block.hash();
-                store.commit_block(BlockCommit { block: &b.block, commit: &b.commit, receipts: &[], state }).expect("commits");
-            }
-            model.apply(writes);
-            history.push(model.clone());
-        }
-        for (v, expected) in history.iter().enumerate() {
-            for (k, value) in &expected.0 {
-                prop_assert_eq!(store.get_at(k, v as u64).expect("get"), Some(value.clone()));
-                let proven = store.get_with_proof(k, v as u64).expect("proof");
-                prop_assert_eq!(proven.value.as_ref(), Some(value));
-                proven.verify(k).expect("verifies");
-            }
-        }
-        let all_keys: std::collections::BTreeSet<_> = blocks.iter().flat_map(|w| w.keys().cloned()).collect();
-        let last = (blocks.len() - 1) as u64;
-        for k in &all_keys {
-            prop_assert_eq!(store.get_at(k, last).expect("get"), model.0.get(k).cloned());
-        }
-        let latest = store.latest_state().expect("latest");
-        for prefix in [&b""[..], b"a", b"ab", b"c"] {
-            prop_assert_eq!(scan(&latest, prefix), scan(&model, prefix));
+    for block in &blocks {
+        for tx_hash in block.tx_hashes() {
+            let stored = store.tx(&tx_hash).expect("reads").expect("stored");
+            let location = store.tx_location(&tx_hash).expect("reads");
+            assert_eq!(location, Some((stored.height, stored.index)));
         }
     }
+    assert_eq!(store.tx_location(&Hash::sha3(b"nope")).expect("reads"), None);
 }

@@ -1,10 +1,11 @@
 //! Deterministic chains for the storage tests: blocks, receipts, commits and
 //! write sets that are pure functions of the height, so a test (or a crashed
-//! writer process) can rebuild exactly the block stored at any height.
+//! writer process) can rebuild exactly the block stored at any height. The
+//! helpers take any `ChainStore` (RocksDB or in memory).
 
 #![allow(dead_code)]
 
-use bayledger_storage::{BlockCommit, MemStateTree, Store};
+use bayledger_storage::{BlockCommit, ChainStore, MemStateTree};
 use bayledger_types::block::{SealedHeader, receipts_root, tx_root_of};
 use bayledger_types::{Hash, SealedBlock, WriteSet, pb};
 use prost::Message;
@@ -99,13 +100,13 @@ pub fn build(height: u64, parent: Hash, txs: Vec<Vec<u8>>, state_root: Hash) -> 
     Built { block, commit, receipts }
 }
 
-pub fn init(store: &Store) {
+pub fn init(store: &dyn ChainStore) {
     let state = store.prepare_state(0, &genesis_writes()).expect("prepares genesis");
     store.commit_genesis(genesis_hash(), CHAIN_ID, state).expect("commits genesis");
 }
 
 /// Parent hash for a block at `height` (zero for height 1).
-pub fn parent_of(store: &Store, height: u64) -> Hash {
+pub fn parent_of(store: &dyn ChainStore, height: u64) -> Hash {
     if height <= 1 {
         return Hash::ZERO;
     }
@@ -114,7 +115,7 @@ pub fn parent_of(store: &Store, height: u64) -> Hash {
 
 /// Prepares the deterministic state of `height`, builds its block and
 /// commits it; returns the block.
-pub fn commit_height(store: &Store, height: u64) -> SealedBlock {
+pub fn commit_height(store: &dyn ChainStore, height: u64) -> SealedBlock {
     let state = store.prepare_state(height, &writes_for(height)).expect("prepares");
     let b = build(height, parent_of(store, height), txs_for(height), state.root);
     store
