@@ -1,7 +1,7 @@
 //! Building genesis files for development and test chains.
 
 use crate::encoding::{Base64Bytes, CompressedKey};
-use crate::schema::{Genesis, GenesisContract, GenesisMember, GenesisValidator, Params};
+use crate::schema::{Genesis, GenesisContract, GenesisMember, GenesisNode, GenesisValidator, NodeRole, Params};
 use crate::time::format_genesis_time;
 use bayledger_types::{Address, PublicKey};
 
@@ -21,6 +21,7 @@ impl Genesis {
             validators: Vec::new(),
             members: Vec::new(),
             contracts: Vec::new(),
+            nodes: Vec::new(),
         }
         .with_validator("node0", key, DEFAULT_POWER)
     }
@@ -33,6 +34,12 @@ impl Genesis {
             pub_key: CompressedKey(key.to_compressed()),
             power,
         });
+        self
+    }
+
+    /// Admits a node (its p2p identity key) to the peer-to-peer network.
+    pub fn with_node(mut self, name: &str, node_key: &PublicKey, role: NodeRole) -> Genesis {
+        self.nodes.push(GenesisNode { name: name.to_string(), node_key: CompressedKey(node_key.to_compressed()), role });
         self
     }
 

@@ -107,6 +107,26 @@ pub enum GenesisError {
         /// Later position.
         second: usize,
     },
+    /// One field of one admitted node is invalid.
+    #[error("nodes[{index}].{field}: {reason}")]
+    Node {
+        /// Position in `nodes`.
+        index: usize,
+        /// Field name.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Two admitted nodes share a key or name.
+    #[error("nodes[{second}].{field} duplicates nodes[{first}].{field}")]
+    DuplicateNode {
+        /// Field name.
+        field: &'static str,
+        /// Earlier position.
+        first: usize,
+        /// Later position.
+        second: usize,
+    },
     /// One field of one genesis contract is invalid.
     #[error("contracts[{index}].{field}: {reason}")]
     Contract {

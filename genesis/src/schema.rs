@@ -25,6 +25,34 @@ pub struct Genesis {
     /// Contracts uploaded and instantiated at genesis, in order.
     #[serde(default)]
     pub contracts: Vec<GenesisContract>,
+    /// Nodes admitted to the peer-to-peer network (the connection allowlist):
+    /// each validator's node and any non-validator full nodes. Omitted when
+    /// empty, so single-node genesis files hash as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nodes: Vec<GenesisNode>,
+}
+
+/// A node admitted to the peer-to-peer network at genesis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisNode {
+    /// Human-readable name (unique), e.g. `node0`.
+    pub name: String,
+    /// The node's 33-byte compressed secp256k1 p2p identity key (not its
+    /// validator key); its libp2p peer id derives from it.
+    pub node_key: CompressedKey,
+    /// `validator` or `full`.
+    pub role: NodeRole,
+}
+
+/// What an admitted node does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeRole {
+    /// Runs a validator (it must also appear in `validators`).
+    Validator,
+    /// Follows the chain without voting.
+    Full,
 }
 
 /// Chain parameters. All must be positive; see [`crate::Genesis::validate`] for

@@ -1,7 +1,7 @@
 //! The rules a genesis file must satisfy before a node will start from it.
 
 use crate::error::GenesisError;
-use crate::schema::{Genesis, GenesisContract, GenesisMember, GenesisValidator, Params};
+use crate::schema::{Genesis, GenesisContract, GenesisMember, GenesisNode, GenesisValidator, Params};
 use crate::time::parse_genesis_time;
 use bayledger_types::PublicKey;
 use std::collections::HashMap;
@@ -32,7 +32,8 @@ impl Genesis {
         validate_params(&self.params)?;
         validate_validators(&self.validators)?;
         validate_members(&self.members)?;
-        validate_contracts(&self.contracts, &self.params)
+        validate_contracts(&self.contracts, &self.params)?;
+        validate_nodes(&self.nodes)
     }
 }
 
@@ -196,4 +197,18 @@ fn first_duplicate<T: Eq + StdHash>(items: impl Iterator<Item = T>) -> Option<(u
         seen.insert(item, i);
     }
     None
+}
+
+fn validate_nodes(nodes: &[GenesisNode]) -> Result<(), GenesisError> {
+    for (index, n) in nodes.iter().enumerate() {
+        let err = |field, reason: String| GenesisError::Node { index, field, reason };
+        if n.name.is_empty() {
+            return Err(err("name", "must not be empty".into()));
+        }
+        PublicKey::from_sec1(&n.node_key.0)
+            .map_err(|_| err("node_key", format!("{} is not a point on secp256k1", n.node_key)))?;
+    }
+    let dup = |field, (first, second)| GenesisError::DuplicateNode { field, first, second };
+    first_duplicate(nodes.iter().map(|n| n.node_key)).map_or(Ok(()), |d| Err(dup("node_key", d)))?;
+    first_duplicate(nodes.iter().map(|n| n.name.as_str())).map_or(Ok(()), |d| Err(dup("name", d)))
 }
