@@ -1,7 +1,9 @@
 //! Building genesis files for development and test chains.
 
 use crate::encoding::{Base64Bytes, CompressedKey};
-use crate::schema::{Genesis, GenesisContract, GenesisMember, GenesisNode, GenesisValidator, NodeRole, Params};
+use crate::schema::{
+    Genesis, GenesisContract, GenesisMember, GenesisNode, GenesisValidator, NodeRole, Params,
+};
 use crate::time::format_genesis_time;
 use bayledger_types::{Address, PublicKey};
 
@@ -39,7 +41,11 @@ impl Genesis {
 
     /// Admits a node (its p2p identity key) to the peer-to-peer network.
     pub fn with_node(mut self, name: &str, node_key: &PublicKey, role: NodeRole) -> Genesis {
-        self.nodes.push(GenesisNode { name: name.to_string(), node_key: CompressedKey(node_key.to_compressed()), role });
+        self.nodes.push(GenesisNode {
+            name: name.to_string(),
+            node_key: CompressedKey(node_key.to_compressed()),
+            role,
+        });
         self
     }
 

@@ -89,7 +89,9 @@ pub use builder::DEFAULT_POWER;
 pub use canonical::to_canonical_bytes;
 pub use encoding::{Base64Bytes, CompressedKey};
 pub use error::GenesisError;
-pub use schema::{Genesis, GenesisContract, GenesisMember, GenesisNode, GenesisValidator, NodeRole, Params};
+pub use schema::{
+    Genesis, GenesisContract, GenesisMember, GenesisNode, GenesisValidator, NodeRole, Params,
+};
 pub use time::{format_genesis_time, parse_genesis_time};
 pub use validate::{MAX_CHAIN_ID_LEN, MAX_LABEL_LEN, MAX_TOTAL_POWER};
 

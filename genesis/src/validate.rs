@@ -1,7 +1,9 @@
 //! The rules a genesis file must satisfy before a node will start from it.
 
 use crate::error::GenesisError;
-use crate::schema::{Genesis, GenesisContract, GenesisMember, GenesisNode, GenesisValidator, Params};
+use crate::schema::{
+    Genesis, GenesisContract, GenesisMember, GenesisNode, GenesisValidator, Params,
+};
 use crate::time::parse_genesis_time;
 use bayledger_types::PublicKey;
 use std::collections::HashMap;
@@ -209,6 +211,7 @@ fn validate_nodes(nodes: &[GenesisNode]) -> Result<(), GenesisError> {
             .map_err(|_| err("node_key", format!("{} is not a point on secp256k1", n.node_key)))?;
     }
     let dup = |field, (first, second)| GenesisError::DuplicateNode { field, first, second };
-    first_duplicate(nodes.iter().map(|n| n.node_key)).map_or(Ok(()), |d| Err(dup("node_key", d)))?;
+    first_duplicate(nodes.iter().map(|n| n.node_key))
+        .map_or(Ok(()), |d| Err(dup("node_key", d)))?;
     first_duplicate(nodes.iter().map(|n| n.name.as_str())).map_or(Ok(()), |d| Err(dup("name", d)))
 }

@@ -223,10 +223,16 @@ fn admitted_nodes_are_checked_and_an_empty_list_keeps_the_hash() {
     let with = base.clone().with_node("node0", &k, NodeRole::Validator);
     with.validate().expect("valid");
     assert_ne!(with.hash(), before, "admitted nodes are part of the genesis hash");
-    let round_trip = Genesis::from_json(&serde_json::to_string(&with).expect("json")).expect("parses");
+    let round_trip =
+        Genesis::from_json(&serde_json::to_string(&with).expect("json")).expect("parses");
     assert_eq!(round_trip, with);
     let dup = with.clone().with_node("node1", &k, NodeRole::Full);
-    assert!(dup.validate().unwrap_err().to_string().contains("nodes[1].node_key duplicates nodes[0].node_key"));
+    assert!(
+        dup.validate()
+            .unwrap_err()
+            .to_string()
+            .contains("nodes[1].node_key duplicates nodes[0].node_key")
+    );
     let mut bad = with.clone();
     bad.nodes[0].name.clear();
     assert!(bad.validate().unwrap_err().to_string().contains("nodes[0].name"));

@@ -43,12 +43,14 @@ pub struct RpcConfig {
     pub concurrency_per_connection: usize,
 }
 
-/// P2P listener.
+/// P2P listener and peers.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct P2pConfig {
     /// Listen address.
     pub listen_addr: SocketAddr,
+    /// Peers to keep connected to, as `<node public key hex>@<host>:<port>`.
+    pub persistent_peers: Vec<String>,
 }
 
 /// Mempool bounds.
@@ -108,7 +110,10 @@ impl Default for RpcConfig {
 
 impl Default for P2pConfig {
     fn default() -> Self {
-        P2pConfig { listen_addr: SocketAddr::from(([0, 0, 0, 0], 26656)) }
+        P2pConfig {
+            listen_addr: SocketAddr::from(([0, 0, 0, 0], 26656)),
+            persistent_peers: Vec::new(),
+        }
     }
 }
 

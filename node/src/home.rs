@@ -3,7 +3,8 @@
 //! ```text
 //! <home>/config/config.toml         node configuration (NodeConfig)
 //! <home>/config/genesis.json        the chain's genesis
-//! <home>/config/validator_key.json  this node's validator key (mode 0600)
+//! <home>/config/validator_key.json  this node's validator key (mode 0600; validators only)
+//! <home>/config/node_key.json       this node's p2p identity key (mode 0600)
 //! <home>/data/                      RocksDB
 //! <home>/keys/                      client keystore (encrypted, see `bayledger keys`)
 //! ```
@@ -43,6 +44,10 @@ impl Home {
     pub fn validator_key(&self) -> PathBuf {
         self.0.join("config/validator_key.json")
     }
+    /// node_key.json
+    pub fn node_key(&self) -> PathBuf {
+        self.0.join("config/node_key.json")
+    }
     /// Database directory.
     pub fn data(&self) -> PathBuf {
         self.0.join("data")
@@ -53,18 +58,19 @@ impl Home {
     }
 }
 
-/// On-disk form of the validator key (like CometBFT's priv_validator_key.json).
+/// On-disk form of a secp256k1 key: the validator key (like CometBFT's
+/// priv_validator_key.json) or the node's p2p identity key.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ValidatorKeyFile {
+struct KeyFile {
     address: Address,
     pub_key: String,
     secret_key: String,
 }
 
-/// Writes a validator key file with mode 0600, atomically (temp file + rename).
-pub fn write_validator_key(path: &Path, key: &SecretKey) -> Result<()> {
-    let file = ValidatorKeyFile {
+/// Writes a key file with mode 0600, atomically (temp file + rename).
+pub fn write_key_file(path: &Path, key: &SecretKey) -> Result<()> {
+    let file = KeyFile {
         address: key.address(),
         pub_key: format!("0x{}", hex::encode(key.public_key().to_compressed())),
         secret_key: format!("0x{}", hex::encode(key.to_bytes().as_slice())),
@@ -73,19 +79,18 @@ pub fn write_validator_key(path: &Path, key: &SecretKey) -> Result<()> {
     write_private(path, &json)
 }
 
-/// Reads a validator key file, checking the address matches the key.
-pub fn read_validator_key(path: &Path) -> Result<SecretKey> {
+/// Reads a key file, checking the address matches the key.
+pub fn read_key_file(path: &Path) -> Result<SecretKey> {
     let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading validator key {}", path.display()))?;
-    let file: ValidatorKeyFile = serde_json::from_str(&text)
-        .with_context(|| format!("parsing validator key {}", path.display()))?;
-    let secret = hex::decode(file.secret_key.trim_start_matches("0x"))
-        .context("validator secret_key is not hex")?;
-    let key = SecretKey::from_bytes(&secret)
-        .context("validator secret_key is not a valid secp256k1 key")?;
+        .with_context(|| format!("reading key file {}", path.display()))?;
+    let file: KeyFile = serde_json::from_str(&text)
+        .with_context(|| format!("parsing key file {}", path.display()))?;
+    let secret =
+        hex::decode(file.secret_key.trim_start_matches("0x")).context("secret_key is not hex")?;
+    let key = SecretKey::from_bytes(&secret).context("secret_key is not a valid secp256k1 key")?;
     if key.address() != file.address {
         bail!(
-            "validator key file {}: address {} does not match the key ({})",
+            "key file {}: address {} does not match the key ({})",
             path.display(),
             file.address,
             key.address()
@@ -126,7 +131,8 @@ pub fn init_home(
         bail!("{} already exists; use --force to overwrite", home.genesis().display());
     }
     let key = SecretKey::generate();
-    write_validator_key(&home.validator_key(), &key)?;
+    write_key_file(&home.validator_key(), &key)?;
+    write_key_file(&home.node_key(), &SecretKey::generate())?;
     let now =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis() as u64;
     let mut genesis = Genesis::single_validator(chain_id, &key.public_key(), now);
@@ -144,13 +150,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn validator_key_round_trips_with_private_mode() {
+    fn key_files_round_trip_with_private_mode() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("config/validator_key.json");
         let key = SecretKey::generate();
-        write_validator_key(&path, &key).expect("writes");
-        assert_eq!(read_validator_key(&path).expect("reads").address(), key.address());
+        write_key_file(&path, &key).expect("writes");
+        assert_eq!(read_key_file(&path).expect("reads").address(), key.address());
         let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }

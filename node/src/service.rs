@@ -4,7 +4,7 @@
 
 use crate::chain::Chain;
 use crate::config::NodeConfig;
-use crate::home::{Home, read_validator_key};
+use crate::home::{Home, read_key_file};
 use crate::producer;
 use crate::rpc::{grpc, http};
 use bayledger_consensus::SoloEngine;
@@ -33,7 +33,7 @@ impl RunningNode {
     pub async fn start(home: &Home, config: NodeConfig) -> Result<RunningNode> {
         let genesis = Genesis::load(home.genesis())
             .with_context(|| format!("loading {}", home.genesis().display()))?;
-        let key = read_validator_key(&home.validator_key())?;
+        let key = read_key_file(&home.validator_key())?;
         let data = home.data();
         let chain =
             tokio::task::spawn_blocking(move || Chain::open(&data, genesis, config)).await??;

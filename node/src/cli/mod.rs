@@ -11,6 +11,7 @@ mod output;
 mod query;
 mod start;
 mod status;
+mod testnet;
 
 use clap::{Parser, Subcommand};
 
@@ -43,6 +44,8 @@ enum Command {
     Status(status::StatusArgs),
     /// Drive signed contract calls into a running chain and report TPS and latency.
     Bench(bench::BenchArgs),
+    /// Write keys, configs and a shared genesis for a local multi-node network.
+    Testnet(testnet::TestnetArgs),
 }
 
 impl Cli {
@@ -57,6 +60,7 @@ impl Cli {
             Command::Query(c) => c.run().await,
             Command::Status(a) => a.run().await,
             Command::Bench(a) => a.run().await,
+            Command::Testnet(a) => a.run(),
         }
     }
 }
