@@ -20,7 +20,7 @@ mkdir -p "$ctx/rootfs/bin" "$ctx/rootfs/contracts" "$ctx/rootfs/tmp" "$ctx/rootf
 cp "$bin" "$ctx/rootfs/bin/bayledger"
 cp target/contracts/*.wasm "$ctx/rootfs/contracts/"
 # Every shared library the binary needs, at the same path, plus the loader.
-ldd "$bin" | awk '/=> \//{print $3} /^\s*\/lib/{print $1}' | sort -u | while read -r lib; do
+ldd "$bin" | awk '$3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | sort -u | while read -r lib; do
   mkdir -p "$ctx/rootfs$(dirname "$lib")"
   cp -L "$lib" "$ctx/rootfs$lib"
 done
