@@ -51,6 +51,8 @@ pub struct P2pConfig {
     pub listen_addr: SocketAddr,
     /// Peers to keep connected to, as `<node public key hex>@<host>:<port>`.
     pub persistent_peers: Vec<String>,
+    /// Gossipsub heartbeat in milliseconds (mesh upkeep).
+    pub gossip_heartbeat_ms: u64,
 }
 
 /// Mempool bounds.
@@ -66,7 +68,7 @@ pub struct MempoolConfig {
 }
 
 /// Block production.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct ConsensusConfig {
     /// Override of the genesis `block_time_ms` (0 = use genesis).
@@ -113,6 +115,7 @@ impl Default for P2pConfig {
         P2pConfig {
             listen_addr: SocketAddr::from(([0, 0, 0, 0], 26656)),
             persistent_peers: Vec::new(),
+            gossip_heartbeat_ms: 500,
         }
     }
 }
@@ -120,12 +123,6 @@ impl Default for P2pConfig {
 impl Default for MempoolConfig {
     fn default() -> Self {
         MempoolConfig { max_txs: 20_000, max_bytes: 64 << 20, max_per_sender: 1_000 }
-    }
-}
-
-impl Default for ConsensusConfig {
-    fn default() -> Self {
-        ConsensusConfig { block_time_ms: 0 }
     }
 }
 

@@ -33,5 +33,5 @@ pub use block::{BlockError, SealedBlock, SealedHeader};
 pub use canonical::{CanonicalError, decode_canonical};
 pub use crypto::{CryptoError, PublicKey, RecoverableSignature, SecretKey};
 pub use hash::Hash;
-pub use state::{MemState, StateError, StateReader, WriteSet};
+pub use state::{Entry, MemState, StateError, StateReader, WriteSet};
 pub use tx::{TxError, VerifiedTx};

@@ -14,6 +14,9 @@ pub type WriteSet = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 #[error("state read failed: {0}")]
 pub struct StateError(pub String);
 
+/// A key and its value.
+pub type Entry = (Vec<u8>, Vec<u8>);
+
 /// Read access to a consistent version of the state.
 pub trait StateReader: Send + Sync {
     /// The value at `key`.
@@ -21,11 +24,7 @@ pub trait StateReader: Send + Sync {
 
     /// The smallest entry whose key starts with `prefix` and is greater than
     /// `after` (or at least `prefix` when `after` is `None`).
-    fn next(
-        &self,
-        prefix: &[u8],
-        after: Option<&[u8]>,
-    ) -> Result<Option<(Vec<u8>, Vec<u8>)>, StateError>;
+    fn next(&self, prefix: &[u8], after: Option<&[u8]>) -> Result<Option<Entry>, StateError>;
 }
 
 /// In-memory state for tests, harnesses and genesis construction.
@@ -62,11 +61,7 @@ impl StateReader for MemState {
         Ok(self.0.get(key).cloned())
     }
 
-    fn next(
-        &self,
-        prefix: &[u8],
-        after: Option<&[u8]>,
-    ) -> Result<Option<(Vec<u8>, Vec<u8>)>, StateError> {
+    fn next(&self, prefix: &[u8], after: Option<&[u8]>) -> Result<Option<Entry>, StateError> {
         Ok(next_in_map(&self.0, prefix, after).map(|(k, v)| (k.clone(), v.clone())))
     }
 }
