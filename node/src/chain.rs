@@ -2,6 +2,12 @@
 //! consensus engine drives (build → commit). Shared by the block producer and
 //! the RPC services behind an `Arc`.
 //!
+//! Every executed block (built here or re-executed by [`ChainApp::verify_block`])
+//! is kept with its receipts and prepared state, keyed by block hash, until a
+//! block at its height commits: `commit_block` of a decided block commits
+//! exactly what was verified, and re-executes a block it has not seen
+//! (restart, replay, block sync). Verification rules live in [`crate::verify`].
+//!
 //! Storage is any [`ChainStore`]: [`Chain::open`] opens the RocksDB [`Store`]
 //! in the data directory; [`Chain::open_with_store`] takes another one, such
 //! as a [`bayledger_storage::MemChainStore`] for tests and simulations.
@@ -10,18 +16,20 @@ use crate::config::NodeConfig;
 use crate::execution::{ExecError, Executor, account_nonce};
 use crate::genesis_state::genesis_writes;
 use crate::mempool::{self, Mempool, MempoolError};
+use crate::verify::{self, Executed};
 use bayledger_consensus::Application;
 use bayledger_genesis::Genesis;
 use bayledger_storage::{BlockCommit, ChainStore, PreparedState, Store};
 use bayledger_types::block::{SealedHeader, receipts_root, tx_root_of, validator_set_hash};
-use bayledger_types::tx::TxContext;
+use bayledger_types::tx::{TxContext, VerifiedTx};
 use bayledger_types::{Address, Hash, MemState, SealedBlock, StateError, pb};
 use bayledger_vm::{BlockEnv, CodeLimits, Overlay, Vm, VmConfig};
 use eyre::{Context, Result, bail};
 use parking_lot::Mutex;
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
-use tokio::sync::broadcast;
+use std::sync::{Arc, OnceLock};
+use tokio::sync::{broadcast, mpsc};
 
 /// Everything a running node shares.
 pub struct Chain {
@@ -41,8 +49,10 @@ pub struct Chain {
     pub committed: broadcast::Sender<u64>,
     /// Node configuration.
     pub config: NodeConfig,
-    /// The block built but not yet committed: (hash, receipts, state).
-    pending: Mutex<Option<(Hash, Vec<pb::Receipt>, PreparedState)>>,
+    /// Executed (built or verified) blocks not yet committed, by block hash.
+    executed: Mutex<HashMap<Hash, Executed>>,
+    /// Where locally submitted transactions go to be gossiped (BFT network).
+    tx_outbox: OnceLock<mpsc::UnboundedSender<Vec<u8>>>,
 }
 
 impl std::fmt::Debug for Chain {
@@ -50,6 +60,9 @@ impl std::fmt::Debug for Chain {
         f.debug_struct("Chain").field("chain_id", &self.genesis.chain_id).finish_non_exhaustive()
     }
 }
+
+/// Included transactions, their receipts and the state after them.
+pub(crate) type Execution = (Vec<Vec<u8>>, Vec<pb::Receipt>, PreparedState);
 
 /// Why a block could not be built or committed.
 #[derive(Debug, thiserror::Error)]
@@ -63,9 +76,24 @@ pub enum ChainError {
     /// State read failed.
     #[error(transparent)]
     State(#[from] StateError),
-    /// Commit for a block this node did not build (BFT path, later).
-    #[error("no executed block {0} to commit")]
-    UnknownBlock(Hash),
+    /// A proposed or synced block breaks a validity rule.
+    #[error("invalid block {hash} at height {height}: {reason}")]
+    InvalidBlock {
+        /// Block hash.
+        hash: Hash,
+        /// Its height.
+        height: u64,
+        /// The broken rule.
+        reason: String,
+    },
+    /// Asked to build a block for a height that is not the next one.
+    #[error("cannot build height {requested}: the next height is {next}")]
+    NotNextHeight {
+        /// Requested height.
+        requested: u64,
+        /// The next height.
+        next: u64,
+    },
 }
 
 impl Chain {
@@ -129,7 +157,8 @@ impl Chain {
             validators,
             committed,
             config,
-            pending: Mutex::new(None),
+            executed: Mutex::new(HashMap::new()),
+            tx_outbox: OnceLock::new(),
         }))
     }
 
@@ -144,8 +173,25 @@ impl Chain {
         account_nonce(|k| state.get(k), addr)
     }
 
-    /// Admits a transaction into the mempool.
+    /// Admits a transaction submitted by a client into the mempool and hands
+    /// it to the network for gossip (when one is attached).
     pub fn submit(&self, tx: &[u8]) -> Result<Hash, MempoolError> {
+        let hash = self.admit(tx)?;
+        if let Some(outbox) = self.tx_outbox.get() {
+            let _ = outbox.send(tx.to_vec());
+        }
+        Ok(hash)
+    }
+
+    /// Sends every transaction later admitted by [`Chain::submit`] to
+    /// `outbox` (the network task publishes them). Set once.
+    pub fn set_tx_outbox(&self, outbox: mpsc::UnboundedSender<Vec<u8>>) {
+        let _ = self.tx_outbox.set(outbox);
+    }
+
+    /// Admits a transaction into the mempool without gossiping it (it came
+    /// from the network, which forwards it once accepted).
+    pub fn admit(&self, tx: &[u8]) -> Result<Hash, MempoolError> {
         let height = self.height().map_err(|e| StateError(e.to_string()))? + 1;
         let params = &self.genesis.params;
         let ctx =
@@ -164,6 +210,73 @@ impl Chain {
             None => self.genesis.genesis_time_ms().unwrap_or(0),
         };
         Ok(BlockEnv { height, time_ms, chain_id: self.genesis.chain_id.clone() })
+    }
+
+    /// Time of the block at `height` (the genesis time for 0).
+    pub fn block_time_ms(&self, height: u64) -> Result<u64> {
+        Ok(match height {
+            0 => self.genesis.genesis_time_ms()?,
+            h => {
+                self.store
+                    .block_by_height(h)?
+                    .ok_or_else(|| eyre::eyre!("block {h} missing"))?
+                    .header
+                    .header
+                    .time_ms
+            }
+        })
+    }
+
+    /// Hash of the block at `height` (the genesis hash for 0).
+    pub fn block_hash(&self, height: u64) -> Result<Option<Hash>, ChainError> {
+        Ok(match height {
+            0 => Some(self.genesis_hash),
+            h => self.store.block_by_height(h)?.map(|b| b.hash()),
+        })
+    }
+
+    /// Executes `txs` on the latest state as block `height` at `time_ms`. With
+    /// `strict`, a transaction that cannot execute (wrong nonce, expired)
+    /// fails the whole block; otherwise it is left out.
+    pub(crate) fn execute(
+        &self,
+        height: u64,
+        time_ms: u64,
+        txs: &[VerifiedTx],
+        strict: bool,
+    ) -> Result<Execution, ChainError> {
+        let params = &self.genesis.params;
+        let base = self.store.latest_state()?;
+        let mut overlay = Overlay::new(&*base);
+        let env = BlockEnv { height, time_ms, chain_id: self.genesis.chain_id.clone() };
+        let executor = Executor { vm: &self.vm, params };
+        let (mut included, mut receipts) = (Vec::new(), Vec::new());
+        for tx in txs {
+            match executor.execute_tx(&mut overlay, &env, tx) {
+                Ok(r) => {
+                    included.push(tx.bytes.clone());
+                    receipts.push(r);
+                }
+                Err(ExecError::InvalidTx { hash, reason }) if !strict => {
+                    tracing::debug!(%hash, %reason, "left out of block")
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let writes = overlay.into_writes();
+        let prepared = self.store.prepare_state(height, &writes)?;
+        Ok((included, receipts, prepared))
+    }
+
+    /// Keeps an executed block until its height commits.
+    pub(crate) fn remember(&self, hash: Hash, executed: Executed) {
+        let mut map = self.executed.lock();
+        // Bounded: a height sees a handful of proposals (one per round).
+        if map.len() >= 64 {
+            let newest = map.values().map(|e| e.height).max().unwrap_or(0);
+            map.retain(|_, e| e.height >= newest);
+        }
+        map.insert(hash, executed);
     }
 
     /// The application view the consensus engine drives.
@@ -196,35 +309,18 @@ impl Application for ChainApp<'_> {
         last_commit: Option<pb::Commit>,
     ) -> Result<SealedBlock, ChainError> {
         let chain = self.0;
+        let next = chain.height()? + 1;
+        if height != next {
+            return Err(ChainError::NotNextHeight { requested: height, next });
+        }
         let params = &chain.genesis.params;
         let candidates = chain.mempool.lock().reap(
             params.max_block_txs as usize,
             params.max_block_bytes as usize,
             params.max_block_fuel,
         );
-        let base = chain.store.latest_state()?;
-        let mut overlay = Overlay::new(&*base);
-        let env = BlockEnv { height, time_ms, chain_id: chain.genesis.chain_id.clone() };
-        let executor = Executor { vm: &chain.vm, params };
-        let (mut txs, mut receipts) = (Vec::new(), Vec::new());
-        for tx in &candidates {
-            match executor.execute_tx(&mut overlay, &env, tx) {
-                Ok(r) => {
-                    txs.push(tx.bytes.clone());
-                    receipts.push(r);
-                }
-                Err(ExecError::InvalidTx { hash, reason }) => {
-                    tracing::debug!(%hash, %reason, "left out of block")
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        let writes = overlay.into_writes();
-        let prepared = chain.store.prepare_state(height, &writes)?;
-        let parent_hash = match height {
-            1 => chain.genesis_hash,
-            h => chain.store.block_by_height(h - 1)?.map(|b| b.hash()).unwrap_or_default(),
-        };
+        let (txs, receipts, prepared) = chain.execute(height, time_ms, &candidates, false)?;
+        let parent_hash = chain.block_hash(height - 1)?.unwrap_or_default();
         let header = pb::BlockHeader {
             chain_id: chain.genesis.chain_id.clone(),
             height,
@@ -240,28 +336,49 @@ impl Application for ChainApp<'_> {
             evidence_root: Vec::new(),
         };
         let block = SealedBlock { header: SealedHeader::seal(header), txs, evidence: vec![] };
-        *chain.pending.lock() = Some((block.hash(), receipts, prepared));
+        chain.remember(block.hash(), Executed { height, receipts, state: prepared });
         Ok(block)
     }
 
+    /// Fully re-executes a block proposed by another validator against the
+    /// latest state (rules: [`crate::verify`]), with the future-time bound, and
+    /// keeps the result for `commit_block`.
     fn verify_block(&mut self, block: &SealedBlock) -> Result<(), ChainError> {
-        block.check_body().map_err(|e| StateError(e.to_string()))?;
+        let chain = self.0;
+        let executed = verify::verify_block(chain, block, Some(verify::now_ms()))?;
+        chain.remember(block.hash(), executed);
         Ok(())
     }
 
+    /// Commits a decided block: exactly the verified (or built) result when
+    /// this node executed it, else after re-executing it (restart, replay,
+    /// sync; no future-time bound: the block is already decided). Re-committing
+    /// a committed block is a no-op.
     fn commit_block(&mut self, block: &SealedBlock, commit: &pb::Commit) -> Result<(), ChainError> {
         let chain = self.0;
-        let (hash, receipts, state) =
-            chain.pending.lock().take().ok_or(ChainError::UnknownBlock(block.hash()))?;
-        if hash != block.hash() {
-            return Err(ChainError::UnknownBlock(block.hash()));
+        let (height, hash) = (block.height(), block.hash());
+        if height <= chain.height()? && chain.block_hash(height)? == Some(hash) {
+            return Ok(());
         }
-        chain.store.commit_block(BlockCommit { block, commit, receipts: &receipts, state })?;
-        let state = chain.store.latest_state()?;
-        chain.mempool.lock().update(&block.tx_hashes(), block.height() + 1, |a| {
-            account_nonce(|k| state.get(k), a)
+        verify::check_commit(chain, block, commit)?;
+        let cached = chain.executed.lock().remove(&hash);
+        let executed = match cached {
+            Some(e) => e,
+            None => verify::verify_block(chain, block, None)?,
+        };
+        chain.store.commit_block(BlockCommit {
+            block,
+            commit,
+            receipts: &executed.receipts,
+            state: executed.state,
         })?;
-        let _ = chain.committed.send(block.height());
+        chain.executed.lock().retain(|_, e| e.height > height);
+        let state = chain.store.latest_state()?;
+        chain
+            .mempool
+            .lock()
+            .update(&block.tx_hashes(), height + 1, |a| account_nonce(|k| state.get(k), a))?;
+        let _ = chain.committed.send(height);
         Ok(())
     }
 }

@@ -7,11 +7,15 @@
 pub mod chain;
 pub mod cli;
 pub mod config;
+pub mod consensus_driver;
 pub mod execution;
 pub mod genesis_state;
 pub mod home;
 pub mod logging;
 pub mod mempool;
+pub mod network;
 pub mod producer;
 pub mod rpc;
 pub mod service;
+pub mod sync;
+pub mod verify;

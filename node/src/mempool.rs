@@ -111,6 +111,16 @@ impl Mempool {
         self.hashes.contains(hash)
     }
 
+    /// Whether the pool holds exactly these transaction bytes from `sender`
+    /// (so their signature was verified on admission).
+    pub fn holds_exact(&self, sender: &Address, hash: &Hash, bytes: &[u8]) -> bool {
+        self.hashes.contains(hash)
+            && self
+                .senders
+                .get(sender)
+                .is_some_and(|q| q.iter().any(|t| t.hash == *hash && t.bytes == bytes))
+    }
+
     /// All checks except the signature; cheap. `account_nonce` reads state.
     pub fn precheck(&self, tx: &DecodedTx, account_nonce: u64) -> Result<(), MempoolError> {
         if self.hashes.contains(&tx.hash) {

@@ -1,19 +1,28 @@
-//! Runs a node: opens the chain, serves gRPC and HTTP, produces blocks, and
+//! Runs a node: opens the chain, serves gRPC and HTTP, runs consensus, and
 //! shuts down gracefully on SIGINT/SIGTERM (the block in flight completes, the
 //! servers drain, the database closes).
+//!
+//! Consensus mode follows from genesis and the home: a single-validator genesis
+//! whose validator key is here runs the solo producer (no network); otherwise
+//! the node joins the p2p network and runs the BFT edge
+//! ([`crate::consensus_driver`]) with block sync ([`crate::sync`]) — voting if
+//! its `validator_key.json` is in the validator set, else as a full node.
 
 use crate::chain::Chain;
 use crate::config::NodeConfig;
+use crate::consensus_driver::{Driver, DriverConfig, DriverInputs};
 use crate::home::{Home, read_key_file};
-use crate::producer;
 use crate::rpc::{grpc, http};
+use crate::sync::{self, SyncConfig};
+use crate::{network, producer};
 use bayledger_consensus::SoloEngine;
 use bayledger_genesis::Genesis;
+use bayledger_types::SecretKey;
 use eyre::{Context, Result};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
 /// A started node: its chain and bound addresses.
 #[derive(Debug)]
@@ -24,6 +33,8 @@ pub struct RunningNode {
     pub grpc_addr: SocketAddr,
     /// Bound HTTP address.
     pub http_addr: SocketAddr,
+    /// Bound p2p address (BFT and full nodes).
+    pub p2p_addr: Option<SocketAddr>,
     shutdown: watch::Sender<bool>,
     tasks: tokio::task::JoinSet<Result<()>>,
 }
@@ -33,16 +44,13 @@ impl RunningNode {
     pub async fn start(home: &Home, config: NodeConfig) -> Result<RunningNode> {
         let genesis = Genesis::load(home.genesis())
             .with_context(|| format!("loading {}", home.genesis().display()))?;
-        let key = read_key_file(&home.validator_key())?;
+        let key = match home.validator_key().exists() {
+            true => Some(read_key_file(&home.validator_key())?),
+            false => None,
+        };
         let data = home.data();
         let chain =
             tokio::task::spawn_blocking(move || Chain::open(&data, genesis, config)).await??;
-        let engine = SoloEngine::new::<crate::chain::ChainError>(
-            chain.genesis.chain_id.clone(),
-            key,
-            chain.validators.clone(),
-        )
-        .map_err(|e| eyre::eyre!("{e}"))?;
         let block_ms = match chain.config.consensus.block_time_ms {
             0 => chain.genesis.params.block_time_ms,
             ms => ms,
@@ -85,14 +93,51 @@ impl RunningNode {
                 .await
                 .context("HTTP server")
         });
-        tasks.spawn(producer::run(
-            chain.clone(),
-            Arc::new(engine),
-            Duration::from_millis(block_ms),
-            rx,
-        ));
-        tracing::info!(%grpc_addr, %http_addr, chain_id = %chain.genesis.chain_id, "node started");
-        Ok(RunningNode { chain, grpc_addr, http_addr, shutdown, tasks })
+        let block_time = Duration::from_millis(block_ms);
+        let member =
+            |k: &SecretKey| chain.validators.validators.iter().any(|v| v.address == k.address().0);
+        let solo = chain.validators.validators.len() == 1 && key.as_ref().is_some_and(member);
+        let mut p2p_addr = None;
+        if solo {
+            let key = key.ok_or_else(|| eyre::eyre!("solo validator without a key"))?;
+            let engine = SoloEngine::new::<crate::chain::ChainError>(
+                chain.genesis.chain_id.clone(),
+                key,
+                chain.validators.clone(),
+            )
+            .map_err(|e| eyre::eyre!("{e}"))?;
+            tasks.spawn(producer::run(chain.clone(), Arc::new(engine), block_time, rx));
+        } else {
+            if let Some(k) = key.as_ref().filter(|k| !member(k)) {
+                tracing::warn!(address = %k.address(), "validator key is not in the validator set; running as a full node");
+            }
+            let key = key.filter(member);
+            let node_key = read_key_file(&home.node_key())?;
+            let (p2p, events) = network::start(&chain, &node_key).await?;
+            p2p_addr = p2p.listen_addrs().first().copied();
+            let (outbox_tx, outbox) = mpsc::unbounded_channel();
+            chain.set_tx_outbox(outbox_tx);
+            let (seen_tx, seen_rx) = watch::channel(0u64);
+            let (synced_tx, synced) = mpsc::channel(4);
+            let sync_cfg = SyncConfig {
+                interval: Duration::from_secs(1),
+                grace: (2 * block_time).max(Duration::from_millis(300)),
+            };
+            tasks.spawn(sync::run(
+                chain.clone(),
+                p2p.clone(),
+                sync_cfg,
+                seen_rx,
+                synced_tx,
+                rx.clone(),
+            ));
+            let cfg = DriverConfig::new(block_time, home.data().join("consensus.wal"));
+            tracing::info!(validator = key.is_some(), "joining the BFT network");
+            let inputs = DriverInputs { events, synced, outbox, shutdown: rx };
+            tasks.spawn(Driver::run(chain.clone(), p2p, key, cfg, seen_tx, inputs));
+        }
+        tracing::info!(%grpc_addr, %http_addr, p2p = ?p2p_addr, chain_id = %chain.genesis.chain_id, "node started");
+        Ok(RunningNode { chain, grpc_addr, http_addr, p2p_addr, shutdown, tasks })
     }
 
     /// Waits for SIGINT/SIGTERM or a task failure, then shuts down.

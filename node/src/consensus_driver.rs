@@ -1,0 +1,570 @@
+//! The BFT edge (ADR 0007): one tokio task owns the pure [`BftEngine`] and
+//! carries its outputs out, in order.
+//!
+//! | input | source |
+//! |---|---|
+//! | `received` | consensus gossip, decoded and signature-checked first; the verdict goes back to p2p (`Accept` / `Reject` / `Ignore`) so bad messages are not forwarded |
+//! | `timeout_elapsed` | a `tokio::time::sleep` per `ScheduleTimeout` |
+//! | `proposed_value` | `ChainApp::build_block` on a blocking thread, not before `block_time` after the previous commit |
+//! | `value_validated` | `ChainApp::verify_block` (full re-execution) on a blocking thread |
+//! | `sync_decided` | [`crate::sync`]: blocks + commits fetched from peers |
+//!
+//! `Persist` is appended to `<home>/data/consensus.wal` and fsynced before any
+//! later output of the batch runs; `Decided` commits the block (the verified
+//! execution result), empties the WAL and starts the next height. At start-up
+//! the engine recovers the next height from the WAL. Transactions gossiped on
+//! the tx topic go through mempool admission; locally submitted ones are
+//! published there. Without a validator key (a full node) there is no engine:
+//! the node relays gossip and commits what sync delivers.
+
+use crate::chain::Chain;
+use crate::sync::{self, Synced};
+use bayledger_consensus::signing::{verify_proposal, verify_vote};
+use bayledger_consensus::{
+    BftEngine, ConsensusMsg, EngineConfig, EngineError, FileWal, Output, TimeoutConfig, Timer,
+    ValidatorSet,
+};
+use bayledger_p2p::{Acceptance, MessageId, P2pEvent, P2pHandle, Topic};
+use bayledger_types::block::SealedBlock;
+use bayledger_types::tx::TxError;
+use bayledger_types::{Address, Hash, SecretKey, pb};
+use eyre::{Context, Result};
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+
+use crate::mempool::MempoolError;
+use bayledger_consensus::Application;
+
+/// How the driver runs.
+#[derive(Debug, Clone)]
+pub struct DriverConfig {
+    /// Least time between a commit and the next proposal.
+    pub block_time: Duration,
+    /// Step timeouts.
+    pub timeouts: TimeoutConfig,
+    /// The WAL file.
+    pub wal_path: PathBuf,
+}
+
+impl DriverConfig {
+    /// Defaults for `block_time`: the propose timeout leaves the proposer its
+    /// block time on top of the default.
+    pub fn new(block_time: Duration, wal_path: PathBuf) -> DriverConfig {
+        let base = TimeoutConfig::default();
+        let timeouts = TimeoutConfig { propose: base.propose + block_time, ..base };
+        DriverConfig { block_time, timeouts, wal_path }
+    }
+}
+
+/// Answers from blocking application work.
+#[derive(Debug)]
+enum AppDone {
+    Built { height: u64, round: u32, block: Result<Box<SealedBlock>, String> },
+    Validated { hash: Hash, height: u64, valid: bool },
+}
+
+/// The receiving ends the driver selects on.
+#[derive(Debug)]
+pub struct DriverInputs {
+    /// p2p events.
+    pub events: mpsc::Receiver<P2pEvent>,
+    /// Blocks from sync.
+    pub synced: mpsc::Receiver<Synced>,
+    /// Locally submitted transactions to gossip.
+    pub outbox: mpsc::UnboundedReceiver<Vec<u8>>,
+    /// Turns true on shutdown.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// The consensus edge of one node.
+pub struct Driver {
+    chain: Arc<Chain>,
+    p2p: P2pHandle,
+    cfg: DriverConfig,
+    key: Option<SecretKey>,
+    engine: Option<BftEngine>,
+    wal: Option<FileWal>,
+    set: ValidatorSet,
+    last_commit: Option<pb::Commit>,
+    committed_at: Instant,
+    seen: watch::Sender<u64>,
+    timer_tx: mpsc::UnboundedSender<Timer>,
+    app_tx: mpsc::UnboundedSender<AppDone>,
+}
+
+impl std::fmt::Debug for Driver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Driver").field("engine", &self.engine).finish_non_exhaustive()
+    }
+}
+
+impl Driver {
+    /// Runs the edge until shutdown. `key`: the validator key (`None` on a
+    /// full node); `seen` receives the highest consensus height seen on the
+    /// network (it wakes block sync).
+    pub async fn run(
+        chain: Arc<Chain>,
+        p2p: P2pHandle,
+        key: Option<SecretKey>,
+        cfg: DriverConfig,
+        seen: watch::Sender<u64>,
+        mut inputs: DriverInputs,
+    ) -> Result<()> {
+        let set = ValidatorSet::from_pb(&chain.validators).context("validator set")?;
+        let (timer_tx, mut timers) = mpsc::unbounded_channel();
+        let (app_tx, mut app) = mpsc::unbounded_channel();
+        let tip = chain.height()?;
+        let last_commit = if tip == 0 { None } else { chain.store.commit_at(tip)? };
+        let mut d = Driver {
+            chain,
+            p2p,
+            cfg,
+            key,
+            engine: None,
+            wal: None,
+            set,
+            last_commit,
+            committed_at: Instant::now(),
+            seen,
+            timer_tx,
+            app_tx,
+        };
+        let first = d.recover_engine()?;
+        d.run_outputs(first).await?;
+        let result = loop {
+            let step = tokio::select! {
+                _ = inputs.shutdown.changed() => break Ok(()),
+                ev = inputs.events.recv() => match ev {
+                    Some(ev) => d.on_event(ev).await,
+                    None => break Err(eyre::eyre!("the p2p service stopped")),
+                },
+                Some(timer) = timers.recv() => match d.engine.as_mut() {
+                    Some(e) => {
+                        let r = e.timeout_elapsed(timer);
+                        let outputs = d.feed(r)?;
+                        d.run_outputs(outputs).await
+                    }
+                    None => Ok(()),
+                },
+                Some(done) = app.recv() => d.on_app(done).await,
+                Some(s) = inputs.synced.recv() => d.on_synced(s).await,
+                Some(tx) = inputs.outbox.recv() => { d.publish_tx(tx); Ok(()) }
+            };
+            if let Err(e) = step {
+                break Err(e);
+            }
+        };
+        d.p2p.shutdown().await;
+        result
+    }
+
+    /// (Re)builds the engine and recovers the next height from the WAL.
+    fn recover_engine(&mut self) -> Result<Vec<Output>> {
+        let Some(key) = self.key.clone() else { return Ok(Vec::new()) };
+        self.wal = None;
+        let (wal, entries) = FileWal::open(&self.cfg.wal_path)
+            .with_context(|| format!("opening {}", self.cfg.wal_path.display()))?;
+        let next = self.chain.height()? + 1;
+        let mut engine = BftEngine::new(EngineConfig {
+            chain_id: self.chain.genesis.chain_id.clone(),
+            key,
+            timeouts: self.cfg.timeouts,
+        });
+        let outputs = engine
+            .recover(next, &self.chain.validators, &entries)
+            .with_context(|| format!("recovering height {next} from the WAL"))?;
+        tracing::info!(height = next, wal_entries = entries.len(), "consensus started");
+        self.engine = Some(engine);
+        self.wal = Some(wal);
+        Ok(outputs)
+    }
+
+    /// Turns an engine answer into outputs; an engine that broke is rebuilt.
+    fn feed(&mut self, r: Result<Vec<Output>, EngineError>) -> Result<Vec<Output>> {
+        match r {
+            Ok(o) => Ok(o),
+            Err(e @ (EngineError::Core(_) | EngineError::Internal(_))) => {
+                tracing::error!(error = %e, "consensus engine failed; recovering from the WAL");
+                self.recover_engine()
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "consensus input refused");
+                Ok(Vec::new())
+            }
+        }
+    }
+
+    /// Carries out outputs in order.
+    async fn run_outputs(&mut self, outputs: Vec<Output>) -> Result<()> {
+        let mut queue: VecDeque<Output> = outputs.into();
+        while let Some(output) = queue.pop_front() {
+            match output {
+                Output::Persist(entry) => {
+                    if let Some(wal) = self.wal.as_mut() {
+                        wal.append(&entry).context("appending to the consensus WAL")?;
+                    }
+                }
+                Output::Broadcast(msg) => {
+                    let bytes = msg.encode(&self.chain.genesis.chain_id);
+                    if let Err(e) = self.p2p.publish(Topic::Consensus, bytes).await {
+                        tracing::debug!(error = %e, "consensus message not published");
+                    }
+                }
+                Output::ScheduleTimeout { timer, duration } => {
+                    let tx = self.timer_tx.clone();
+                    tokio::spawn(async move {
+                        tokio::time::sleep(duration).await;
+                        let _ = tx.send(timer);
+                    });
+                }
+                Output::BuildProposal { height, round } => self.build(height, round),
+                Output::ValidateProposal { block, .. } => self.validate(block),
+                Output::Decided { block, commit } => {
+                    let more = self.commit_decided(block, commit).await?;
+                    queue.extend(more);
+                }
+                Output::Evidence(e) => {
+                    tracing::warn!(evidence = ?e, "equivocation detected");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn build(&self, height: u64, round: u32) {
+        let Some(engine) = self.engine.as_ref() else { return };
+        let (chain, tx) = (self.chain.clone(), self.app_tx.clone());
+        let (proposer, last_commit) = (engine.address(), self.last_commit.clone());
+        let not_before = self.committed_at + self.cfg.block_time;
+        tokio::spawn(async move {
+            tokio::time::sleep_until(not_before).await;
+            let built = tokio::task::spawn_blocking(move || {
+                build_now(&chain, height, proposer, last_commit)
+            })
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.map(Box::new));
+            let _ = tx.send(AppDone::Built { height, round, block: built });
+        });
+    }
+
+    fn validate(&self, block: SealedBlock) {
+        let (chain, tx) = (self.chain.clone(), self.app_tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let (hash, height) = (block.hash(), block.height());
+            let valid = match chain.app().verify_block(&block) {
+                Ok(()) => true,
+                Err(e) => {
+                    tracing::warn!(%hash, height, error = %e, "proposed block is invalid");
+                    false
+                }
+            };
+            let _ = tx.send(AppDone::Validated { hash, height, valid });
+        });
+    }
+
+    async fn on_app(&mut self, done: AppDone) -> Result<()> {
+        let Some(engine) = self.engine.as_mut() else { return Ok(()) };
+        let r = match done {
+            AppDone::Built { height, round, block: Ok(block) } => {
+                tracing::debug!(height, round, hash = %block.hash(), "proposing");
+                engine.proposed_value(height, round, *block)
+            }
+            AppDone::Built { height, round, block: Err(e) } => {
+                if height == engine.height() {
+                    tracing::warn!(height, round, error = %e, "could not build a block");
+                } else {
+                    tracing::debug!(height, round, error = %e, "stale block build dropped");
+                }
+                return Ok(());
+            }
+            AppDone::Validated { hash, height, valid } => {
+                if height != engine.height() {
+                    return Ok(());
+                }
+                engine.value_validated(hash, valid)
+            }
+        };
+        let outputs = self.feed(r)?;
+        self.run_outputs(outputs).await
+    }
+
+    /// Commits a decided block, empties the WAL and starts the next height.
+    async fn commit_decided(
+        &mut self,
+        block: SealedBlock,
+        commit: pb::Commit,
+    ) -> Result<Vec<Output>> {
+        let (height, hash, txs) = (block.height(), block.hash(), block.txs.len());
+        let chain = self.chain.clone();
+        let c = commit.clone();
+        tokio::task::spawn_blocking(move || chain.app().commit_block(&block, &c))
+            .await?
+            .with_context(|| format!("committing decided block {height} ({hash})"))?;
+        tracing::info!(height, %hash, txs, round = commit.round, "committed block");
+        self.last_commit = Some(commit);
+        self.committed_at = Instant::now();
+        let Some(engine) = self.engine.as_mut() else { return Ok(Vec::new()) };
+        if let Some(wal) = self.wal.as_mut() {
+            wal.reset().context("resetting the consensus WAL")?;
+        }
+        let r = engine.start_height(height + 1, &self.chain.validators);
+        self.feed(r)
+    }
+
+    async fn on_synced(&mut self, s: Synced) -> Result<()> {
+        let tip = self.chain.height()?;
+        let height = s.block.height();
+        if height <= tip {
+            let _ = s.done.send(Ok(()));
+            return Ok(());
+        }
+        if height != tip + 1 {
+            let _ = s.done.send(Err(format!("height {height}, expected {}", tip + 1)));
+            return Ok(());
+        }
+        let result = match self.engine.as_mut() {
+            Some(engine) => {
+                let r = engine.sync_decided(s.block, s.commit);
+                let outputs = self.feed(r)?;
+                self.run_outputs(outputs).await
+            }
+            None => self.commit_decided(s.block, s.commit).await.map(drop),
+        };
+        let committed = self.chain.height()? > tip;
+        let _ = s.done.send(if committed { Ok(()) } else { Err("not committed".into()) });
+        result
+    }
+
+    async fn on_event(&mut self, event: P2pEvent) -> Result<()> {
+        match event {
+            P2pEvent::Gossip { topic: Topic::Consensus, msg_id, data, .. } => {
+                self.on_consensus(msg_id, &data).await
+            }
+            P2pEvent::Gossip { topic: Topic::Transactions, msg_id, data, .. } => {
+                self.on_tx(msg_id, data);
+                Ok(())
+            }
+            P2pEvent::SyncRequest { data, reply, .. } => {
+                let chain = self.chain.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = reply.send(sync::respond(&chain, &data));
+                });
+                Ok(())
+            }
+            P2pEvent::PeerConnected { peer, .. } => {
+                tracing::info!(%peer, "peer connected");
+                Ok(())
+            }
+            P2pEvent::PeerDisconnected { peer } => {
+                tracing::info!(%peer, "peer disconnected");
+                Ok(())
+            }
+            other => {
+                tracing::debug!(event = ?other, "p2p event");
+                Ok(())
+            }
+        }
+    }
+
+    /// The height consensus works on (the next one to commit).
+    fn current_height(&self) -> Result<u64> {
+        Ok(match self.engine.as_ref() {
+            Some(e) => e.height(),
+            None => self.chain.height()? + 1,
+        })
+    }
+
+    async fn on_consensus(&mut self, msg_id: MessageId, data: &[u8]) -> Result<()> {
+        let current = self.current_height()?;
+        let (verdict, msg) =
+            consensus_verdict(&self.chain.genesis.chain_id, &self.set, current, data);
+        if let Err(e) = self.p2p.report(msg_id, verdict).await {
+            tracing::debug!(error = %e, "gossip verdict not delivered");
+        }
+        let Some(msg) = msg else { return Ok(()) };
+        if msg.height() > current {
+            self.seen.send_if_modified(|h| {
+                let higher = msg.height() > *h;
+                if higher {
+                    *h = msg.height();
+                }
+                higher
+            });
+        }
+        let Some(engine) = self.engine.as_mut() else { return Ok(()) };
+        let r = engine.received(msg);
+        let outputs = self.feed(r)?;
+        self.run_outputs(outputs).await
+    }
+
+    fn on_tx(&self, msg_id: MessageId, data: Vec<u8>) {
+        let (chain, p2p) = (self.chain.clone(), self.p2p.clone());
+        tokio::spawn(async move {
+            let admitted = tokio::task::spawn_blocking(move || chain.admit(&data)).await;
+            let verdict = match admitted {
+                Ok(Ok(_)) => Acceptance::Accept,
+                Ok(Err(e)) => tx_verdict(&e),
+                Err(_) => Acceptance::Ignore,
+            };
+            let _ = p2p.report(msg_id, verdict).await;
+        });
+    }
+
+    fn publish_tx(&self, tx: Vec<u8>) {
+        let p2p = self.p2p.clone();
+        tokio::spawn(async move {
+            if let Err(e) = p2p.publish(Topic::Transactions, tx).await {
+                tracing::debug!(error = %e, "transaction not gossiped");
+            }
+        });
+    }
+}
+
+/// The verdict on consensus gossip at height `current`, and the message when
+/// accepted: undecodable (or another chain's) → `Reject`; below `current` →
+/// `Ignore`; a proposal or vote not validly signed by a member of `set` →
+/// `Reject` (certificates are checked vote by vote by the engine).
+pub fn consensus_verdict(
+    chain_id: &str,
+    set: &ValidatorSet,
+    current: u64,
+    data: &[u8],
+) -> (Acceptance, Option<ConsensusMsg>) {
+    let Ok(msg) = ConsensusMsg::decode(chain_id, data) else { return (Acceptance::Reject, None) };
+    if msg.height() < current {
+        return (Acceptance::Ignore, None);
+    }
+    let key_of = |a: &Address| set.get(a).map(|v| v.public_key);
+    let signed = match &msg {
+        ConsensusMsg::Proposal(p) => {
+            key_of(&p.message.proposer.0).is_some_and(|k| verify_proposal(chain_id, p, &k).is_ok())
+        }
+        ConsensusMsg::Vote(v) => {
+            key_of(&v.message.validator.0).is_some_and(|k| verify_vote(chain_id, v, &k).is_ok())
+        }
+        ConsensusMsg::PolkaCertificate(_) | ConsensusMsg::RoundCertificate(_) => true,
+    };
+    if signed { (Acceptance::Accept, Some(msg)) } else { (Acceptance::Reject, None) }
+}
+
+/// Malformed or forged transactions are rejected (not forwarded, counted
+/// against the sender); ones that are merely not admissible here now
+/// (duplicate, nonce race, full pool, expired) are ignored.
+fn tx_verdict(e: &MempoolError) -> Acceptance {
+    match e {
+        MempoolError::Tx(TxError::Expired { .. }) => Acceptance::Ignore,
+        MempoolError::Tx(_) => Acceptance::Reject,
+        _ => Acceptance::Ignore,
+    }
+}
+
+/// Builds the next block now (time: wall clock, above the parent's).
+fn build_now(
+    chain: &Chain,
+    height: u64,
+    proposer: Address,
+    last_commit: Option<pb::Commit>,
+) -> Result<SealedBlock, String> {
+    let parent_time = chain.block_time_ms(height.saturating_sub(1)).map_err(|e| e.to_string())?;
+    let time_ms = crate::verify::now_ms().max(parent_time + 1);
+    chain.app().build_block(height, time_ms, proposer, last_commit).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bayledger_consensus::TimeoutKind;
+    use prost::Message;
+
+    const CHAIN: &str = "driver-test";
+
+    fn keys() -> Vec<SecretKey> {
+        (1..=4u8).map(|b| SecretKey::from_bytes(&[b; 32]).expect("key")).collect()
+    }
+
+    fn set_of(keys: &[SecretKey]) -> pb::ValidatorSet {
+        pb::ValidatorSet {
+            validators: keys
+                .iter()
+                .map(|k| pb::Validator {
+                    address: k.address().0.to_vec(),
+                    pub_key: k.public_key().to_compressed().to_vec(),
+                    power: 10,
+                    name: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    /// A real signed prevote (nil, after the propose timeout) from a validator
+    /// that does not propose at height 1, round 0.
+    fn signed_vote(keys: &[SecretKey], set: &pb::ValidatorSet) -> Vec<u8> {
+        let cs = ValidatorSet::from_pb(set).expect("set");
+        let proposer = cs.proposer(1, 0).address;
+        let key = keys.iter().find(|k| k.address() != proposer.0).expect("a non-proposer");
+        let mut engine = BftEngine::new(EngineConfig {
+            chain_id: CHAIN.into(),
+            key: key.clone(),
+            timeouts: TimeoutConfig::default(),
+        });
+        let out = engine.start_height(1, set).expect("starts");
+        let timer = out
+            .iter()
+            .find_map(|o| match o {
+                Output::ScheduleTimeout { timer, .. } if timer.kind == TimeoutKind::Propose => {
+                    Some(*timer)
+                }
+                _ => None,
+            })
+            .expect("propose timer");
+        let out = engine.timeout_elapsed(timer).expect("times out");
+        out.iter()
+            .find_map(|o| match o {
+                Output::Broadcast(m @ ConsensusMsg::Vote(_)) => Some(m.encode(CHAIN)),
+                _ => None,
+            })
+            .expect("a prevote")
+    }
+
+    #[test]
+    fn gossip_verdicts_accept_only_validly_signed_current_messages() {
+        let keys = keys();
+        let set = set_of(&keys);
+        let cs = ValidatorSet::from_pb(&set).expect("set");
+        let vote = signed_vote(&keys, &set);
+        assert_eq!(consensus_verdict(CHAIN, &cs, 1, &vote).0, Acceptance::Accept);
+        assert_eq!(consensus_verdict(CHAIN, &cs, 2, &vote).0, Acceptance::Ignore, "stale");
+        assert_eq!(consensus_verdict("other", &cs, 1, &vote).0, Acceptance::Reject, "chain");
+        assert_eq!(consensus_verdict(CHAIN, &cs, 1, b"junk").0, Acceptance::Reject);
+
+        let mut forged =
+            bayledger_consensus::cpb::ConsensusMessage::decode(vote.as_slice()).expect("decodes");
+        if let Some(bayledger_consensus::cpb::consensus_message::Kind::Vote(v)) =
+            forged.kind.as_mut()
+        {
+            v.signature[7] ^= 1;
+        }
+        let forged = forged.encode_to_vec();
+        assert_ne!(forged, vote);
+        assert_eq!(consensus_verdict(CHAIN, &cs, 1, &forged).0, Acceptance::Reject, "forged");
+
+        // Signed by a key outside the set.
+        let outsider = set_of(&[SecretKey::from_bytes(&[9; 32]).expect("key")]);
+        let others = ValidatorSet::from_pb(&outsider).expect("set");
+        assert_eq!(consensus_verdict(CHAIN, &others, 1, &vote).0, Acceptance::Reject, "member");
+    }
+
+    #[test]
+    fn transaction_verdicts() {
+        assert_eq!(tx_verdict(&MempoolError::Duplicate(Hash::default())), Acceptance::Ignore);
+        let forged = MempoolError::Tx(TxError::MissingAction);
+        assert_eq!(tx_verdict(&forged), Acceptance::Reject);
+        let expired = MempoolError::Tx(TxError::Expired { expiry: 1, height: 2 });
+        assert_eq!(tx_verdict(&expired), Acceptance::Ignore);
+    }
+}

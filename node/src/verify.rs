@@ -1,0 +1,309 @@
+//! Validity of a block proposed by another validator (or delivered by sync):
+//! the header against the committed chain, the parent's commit, the limits,
+//! every transaction (decoding, context, signature) and a full re-execution
+//! whose receipts and state roots must match the header.
+//!
+//! Signature recovery is skipped for a transaction this node already holds,
+//! byte for byte, in its mempool (admission verified it). A transaction that
+//! cannot execute (bad nonce, expired) makes the block invalid.
+//!
+//! Block time must be strictly above the parent's and, for a live proposal, at
+//! most [`MAX_FUTURE_MS`] ahead of this node's clock (ADR 0007: Δ = 500 ms
+//! clock skew + 2 s). A decided block (commit, replay, sync) is not held to
+//! the local clock.
+
+use crate::chain::{Chain, ChainError};
+use crate::execution::ExecError;
+use bayledger_storage::PreparedState;
+use bayledger_types::block::{receipts_root, tx_root_of, validator_set_hash, verify_commit};
+use bayledger_types::tx::{DecodedTx, TxContext, VerifiedTx};
+use bayledger_types::{Address, Hash, SealedBlock, pb};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// How far ahead of the local clock a proposed block's time may be (ADR 0007).
+pub const MAX_FUTURE_MS: u64 = 2_500;
+
+/// An executed block waiting for its commit.
+#[derive(Debug)]
+pub struct Executed {
+    /// Its height.
+    pub height: u64,
+    /// One receipt per transaction.
+    pub receipts: Vec<pb::Receipt>,
+    /// The state after it.
+    pub state: PreparedState,
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+fn invalid(block: &SealedBlock, reason: impl Into<String>) -> ChainError {
+    ChainError::InvalidBlock { hash: block.hash(), height: block.height(), reason: reason.into() }
+}
+
+fn hash_field(block: &SealedBlock, name: &str, bytes: &[u8]) -> Result<Hash, ChainError> {
+    Hash::from_slice(bytes).ok_or_else(|| invalid(block, format!("{name} is not 32 bytes")))
+}
+
+/// Checks that `commit` decides `block` with more than 2/3 of the power.
+pub fn check_commit(
+    chain: &Chain,
+    block: &SealedBlock,
+    commit: &pb::Commit,
+) -> Result<(), ChainError> {
+    verify_commit(commit, &chain.genesis.chain_id, block.height(), &block.hash(), &chain.validators)
+        .map_err(|e| invalid(block, format!("commit: {e}")))
+}
+
+/// Verifies `block` as the next block and returns its execution result.
+/// `now_ms`: the local clock for the future-time bound (`None` for a block
+/// already decided).
+pub fn verify_block(
+    chain: &Chain,
+    block: &SealedBlock,
+    now_ms: Option<u64>,
+) -> Result<Executed, ChainError> {
+    check_header(chain, block, now_ms)?;
+    let txs = check_txs(chain, block)?;
+    let h = &block.header.header;
+    let (included, receipts, state) =
+        chain.execute(h.height, h.time_ms, &txs, true).map_err(|e| match e {
+            ChainError::Exec(ExecError::InvalidTx { hash, reason }) => {
+                invalid(block, format!("transaction {hash}: {reason}"))
+            }
+            other => other,
+        })?;
+    if tx_root_of(&included) != hash_field(block, "tx_root", &h.tx_root)? {
+        return Err(invalid(block, "tx root mismatch"));
+    }
+    let receipts_hash = receipts_root(&receipts);
+    if receipts_hash != hash_field(block, "receipts_root", &h.receipts_root)? {
+        return Err(invalid(block, format!("receipts root mismatch (computed {receipts_hash})")));
+    }
+    if state.root != hash_field(block, "state_root", &h.state_root)? {
+        return Err(invalid(block, format!("state root mismatch (computed {})", state.root)));
+    }
+    Ok(Executed { height: h.height, receipts, state })
+}
+
+fn check_header(chain: &Chain, block: &SealedBlock, now_ms: Option<u64>) -> Result<(), ChainError> {
+    block.check_body().map_err(|e| invalid(block, e.to_string()))?;
+    let h = &block.header.header;
+    let chain_id = &chain.genesis.chain_id;
+    if &h.chain_id != chain_id {
+        return Err(invalid(block, format!("chain id {:?}, expected {chain_id:?}", h.chain_id)));
+    }
+    let latest = chain.height()?;
+    if h.height != latest + 1 {
+        return Err(invalid(block, format!("not the next height ({})", latest + 1)));
+    }
+    let parent = chain.block_hash(latest)?.unwrap_or_default();
+    if hash_field(block, "parent_hash", &h.parent_hash)? != parent {
+        return Err(invalid(block, format!("parent hash is not {parent}")));
+    }
+    let set_hash = validator_set_hash(&chain.validators);
+    if hash_field(block, "validator_set_hash", &h.validator_set_hash)? != set_hash {
+        return Err(invalid(block, "validator set hash mismatch"));
+    }
+    let proposer =
+        Address::from_slice(&h.proposer).map_err(|_| invalid(block, "proposer is not 20 bytes"))?;
+    if !chain.validators.validators.iter().any(|v| v.address == proposer.0) {
+        return Err(invalid(block, format!("proposer {proposer} is not a validator")));
+    }
+    let parent_time = chain.block_time_ms(latest).map_err(|e| invalid(block, e.to_string()))?;
+    if h.time_ms <= parent_time {
+        return Err(invalid(block, format!("time {} not after parent {parent_time}", h.time_ms)));
+    }
+    if let Some(now) = now_ms
+        && h.time_ms > now.saturating_add(MAX_FUTURE_MS)
+    {
+        return Err(invalid(block, format!("time {} is too far in the future", h.time_ms)));
+    }
+    match (&h.last_commit, latest) {
+        (None, 0) => {}
+        (Some(_), 0) => return Err(invalid(block, "first block carries a last commit")),
+        (None, _) => return Err(invalid(block, "missing the parent's commit")),
+        (Some(c), _) => verify_commit(c, chain_id, latest, &parent, &chain.validators)
+            .map_err(|e| invalid(block, format!("last commit: {e}")))?,
+    }
+    if !block.evidence.is_empty() || !h.evidence_root.is_empty() {
+        return Err(invalid(block, "evidence in blocks is not supported yet"));
+    }
+    Ok(())
+}
+
+fn check_txs(chain: &Chain, block: &SealedBlock) -> Result<Vec<VerifiedTx>, ChainError> {
+    let params = &chain.genesis.params;
+    if block.txs.len() as u64 > params.max_block_txs {
+        return Err(invalid(block, format!("more than {} transactions", params.max_block_txs)));
+    }
+    let bytes: usize = block.txs.iter().map(Vec::len).sum();
+    if bytes as u64 > params.max_block_bytes {
+        return Err(invalid(
+            block,
+            format!("transactions exceed {} bytes", params.max_block_bytes),
+        ));
+    }
+    let ctx = TxContext {
+        chain_id: &chain.genesis.chain_id,
+        height: block.height(),
+        max_tx_fuel: params.max_tx_fuel,
+    };
+    let mut fuel = 0u64;
+    let mut txs = Vec::with_capacity(block.txs.len());
+    for (i, bytes) in block.txs.iter().enumerate() {
+        let tx = DecodedTx::decode(bytes, params.max_tx_bytes as usize)
+            .map_err(|e| invalid(block, format!("transaction {i}: {e}")))?;
+        tx.check_context(&ctx).map_err(|e| invalid(block, format!("transaction {i}: {e}")))?;
+        fuel = fuel.saturating_add(tx.body.fuel_limit);
+        let known = chain.mempool.lock().holds_exact(&tx.sender, &tx.hash, bytes);
+        let verified = if known {
+            VerifiedTx { bytes: tx.bytes, body: tx.body, hash: tx.hash, sender: tx.sender }
+        } else {
+            tx.verify().map_err(|e| invalid(block, format!("transaction {i}: {e}")))?
+        };
+        txs.push(verified);
+    }
+    if fuel > params.max_block_fuel {
+        return Err(invalid(block, format!("fuel limits exceed {}", params.max_block_fuel)));
+    }
+    Ok(txs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::NodeConfig;
+    use bayledger_consensus::Application;
+    use bayledger_genesis::Genesis;
+    use bayledger_storage::MemChainStore;
+    use bayledger_types::SecretKey;
+    use bayledger_types::block::{SealedHeader, sign_vote};
+    use std::sync::Arc;
+
+    const CHAIN_ID: &str = "verify-chain";
+
+    fn key(byte: u8) -> SecretKey {
+        SecretKey::from_bytes(&[byte; 32]).expect("valid key")
+    }
+
+    fn chain() -> Arc<Chain> {
+        let genesis = Genesis::single_validator(CHAIN_ID, &key(1).public_key(), 1_700_000_000_000);
+        Chain::open_with_store(Arc::new(MemChainStore::new()), genesis, NodeConfig::default())
+            .expect("opens")
+    }
+
+    fn call_tx(sender: &SecretKey, nonce: u64) -> Vec<u8> {
+        let body = pb::TxBody {
+            chain_id: CHAIN_ID.into(),
+            sender: sender.address().0.to_vec(),
+            nonce,
+            fuel_limit: 10_000,
+            expiry_height: u64::MAX,
+            action: Some(pb::Action {
+                kind: Some(pb::action::Kind::Call(pb::Call { contract: vec![9; 20], msg: vec![] })),
+            }),
+        };
+        bayledger_types::tx::sign(&body, sender)
+    }
+
+    fn commit_of(block: &SealedBlock) -> pb::Commit {
+        let hash = block.hash();
+        pb::Commit {
+            height: block.height(),
+            round: 0,
+            block_hash: hash.0.to_vec(),
+            signatures: vec![sign_vote(&key(1), CHAIN_ID, block.height(), 0, &hash)],
+        }
+    }
+
+    /// The same block with other transactions and header fields (re-sealed).
+    fn tampered(
+        block: &SealedBlock,
+        edit: impl FnOnce(&mut pb::BlockHeader, &mut Vec<Vec<u8>>),
+    ) -> SealedBlock {
+        let mut header = block.header.header.clone();
+        let mut txs = block.txs.clone();
+        edit(&mut header, &mut txs);
+        header.tx_root = tx_root_of(&txs).0.to_vec();
+        header.tx_count = txs.len() as u32;
+        SealedBlock { header: SealedHeader::seal(header), txs, evidence: vec![] }
+    }
+
+    fn proposal(proposer: &Chain) -> SealedBlock {
+        let time = now_ms();
+        proposer.submit(&call_tx(&key(2), 0)).expect("admitted");
+        proposer.app().build_block(1, time, key(1).address(), None).expect("builds")
+    }
+
+    #[test]
+    fn a_follower_re_executes_and_commits_exactly_the_proposed_block() {
+        let (a, b) = (chain(), chain());
+        let block = proposal(&a);
+        assert_eq!(block.txs.len(), 1);
+        b.app().verify_block(&block).expect("valid on the follower");
+        let commit = commit_of(&block);
+        b.app().commit_block(&block, &commit).expect("commits the cached result");
+        a.app().commit_block(&block, &commit).expect("proposer commits");
+        assert_eq!(a.store.state_root(1).expect("r"), b.store.state_root(1).expect("r"));
+        assert_eq!(b.nonce(&key(2).address()).expect("nonce"), 1);
+        b.app().commit_block(&block, &commit).expect("re-commit is a no-op");
+
+        // A node that never saw the block (sync / replay) re-executes it.
+        let c = chain();
+        c.app().commit_block(&block, &commit).expect("re-executes and commits");
+        assert_eq!(c.store.state_root(1).expect("r"), a.store.state_root(1).expect("r"));
+        // A commit that does not decide the block is refused.
+        let d = chain();
+        let mut bad = commit.clone();
+        bad.signatures[0] = sign_vote(&key(3), CHAIN_ID, 1, 0, &block.hash());
+        assert!(d.app().commit_block(&block, &bad).is_err());
+        assert_eq!(d.height().expect("h"), 0);
+    }
+
+    #[test]
+    fn invalid_proposals_are_refused_with_the_broken_rule() {
+        let (a, b) = (chain(), chain());
+        let block = proposal(&a);
+        let mut forged: pb::SignedTx = prost::Message::decode(block.txs[0].as_slice()).expect("tx");
+        forged.signature[5] ^= 1;
+        let cases: Vec<(SealedBlock, &str)> = vec![
+            (
+                tampered(&block, |_, txs| txs[0] = prost::Message::encode_to_vec(&forged)),
+                "transaction 0",
+            ),
+            (tampered(&block, |_, txs| txs[0] = call_tx(&key(2), 1)), "transaction"),
+            (tampered(&block, |h, _| h.state_root = vec![7; 32]), "state root mismatch"),
+            (tampered(&block, |h, _| h.receipts_root = vec![7; 32]), "receipts root mismatch"),
+            (tampered(&block, |h, _| h.time_ms = now_ms() + 60_000), "future"),
+            (tampered(&block, |h, _| h.time_ms = 1_600_000_000_000), "not after parent"),
+            (tampered(&block, |h, _| h.height = 2), "next height"),
+            (tampered(&block, |h, _| h.parent_hash = vec![1; 32]), "parent hash"),
+            (tampered(&block, |h, _| h.proposer = vec![3; 20]), "not a validator"),
+            (tampered(&block, |h, _| h.chain_id = "other".into()), "chain id"),
+            (tampered(&block, |h, _| h.validator_set_hash = vec![0; 32]), "validator set"),
+        ];
+        for (bad, rule) in cases {
+            let err = b.app().verify_block(&bad).expect_err(rule).to_string();
+            assert!(err.contains(rule), "{rule}: {err}");
+        }
+        b.app().verify_block(&block).expect("the original is still valid");
+    }
+
+    #[test]
+    fn mempool_verified_transactions_skip_only_an_identical_signature() {
+        let (a, b) = (chain(), chain());
+        let block = proposal(&a);
+        // b holds the same tx (verified on admission): still valid.
+        b.submit(&block.txs[0]).expect("admitted on b");
+        b.app().verify_block(&block).expect("valid");
+        // Same body (same hash), different signature bytes: re-verified, refused.
+        let mut forged: pb::SignedTx = prost::Message::decode(block.txs[0].as_slice()).expect("tx");
+        forged.signature[5] ^= 1;
+        let bad = tampered(&block, |_, txs| txs[0] = prost::Message::encode_to_vec(&forged));
+        let err = b.app().verify_block(&bad).expect_err("forged signature").to_string();
+        assert!(err.contains("transaction 0"), "{err}");
+    }
+}
