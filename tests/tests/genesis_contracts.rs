@@ -34,8 +34,14 @@ async fn genesis_contracts_are_live_at_height_one() {
     let v: serde_json::Value = serde_json::from_slice(&q.data).expect("json");
     assert_eq!(v["owner"], owner.address().to_string());
     // The init message made `owner` the owner: its writes succeed, others' do not.
-    client.call(&owner, registry, br#"{"set":{"key":"k","value":"v"}}"#.to_vec()).await.expect("owner writes");
-    let err = client.call(&key(), registry, br#"{"set":{"key":"k","value":"x"}}"#.to_vec()).await.unwrap_err();
+    client
+        .call(&owner, registry, br#"{"set":{"key":"k","value":"v"}}"#.to_vec())
+        .await
+        .expect("owner writes");
+    let err = client
+        .call(&key(), registry, br#"{"set":{"key":"k","value":"x"}}"#.to_vec())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("unauthorized"), "{err}");
     node.shutdown().await.expect("shutdown");
 }
