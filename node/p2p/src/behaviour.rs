@@ -39,9 +39,21 @@ pub(crate) struct Behaviour {
 }
 
 /// Message ids are content hashes: SHA3-256 of `topic ‖ 0x00 ‖ data`, so the same transaction
-/// published by two nodes is one message.
+/// published by two nodes is one message. Consensus messages also hash the publisher and the
+/// sequence number (see below).
 pub(crate) fn message_id(message: &gossipsub::Message) -> MessageId {
-    MessageId::from(Hash::tagged(message.topic.as_str().as_bytes(), &message.data).0.to_vec())
+    let topic = message.topic.as_str();
+    if topic.ends_with("/consensus/1") {
+        // Consensus re-publishes the same bytes on purpose (ADR 0007 rebroadcast, the only way a
+        // peer that missed a vote gets it again). A pure content id made every re-publish a
+        // gossipsub duplicate, refused by `publish`, so a 2-2 partition never healed: the id of
+        // a consensus message also covers its publisher and sequence number.
+        let mut data = message.data.clone();
+        data.extend(message.source.map(|p| p.to_bytes()).unwrap_or_default());
+        data.extend(message.sequence_number.unwrap_or(0).to_be_bytes());
+        return MessageId::from(Hash::tagged(topic.as_bytes(), &data).0.to_vec());
+    }
+    MessageId::from(Hash::tagged(topic.as_bytes(), &message.data).0.to_vec())
 }
 
 /// The gossipsub configuration: strict signed mode, validation by the node, per-topic caps.
@@ -174,5 +186,15 @@ mod tests {
         );
         assert_ne!(a, message_id(&msg("/bayledger/x/consensus/1", b"tx")));
         assert_ne!(a, message_id(&msg("/bayledger/x/tx/1", b"tx2")));
+        // A consensus message re-published (new sequence number) is a new message.
+        let c = message_id(&msg("/bayledger/x/consensus/1", b"vote"));
+        assert_eq!(c, message_id(&msg("/bayledger/x/consensus/1", b"vote")));
+        assert_ne!(
+            c,
+            message_id(&gossipsub::Message {
+                sequence_number: Some(2),
+                ..msg("/bayledger/x/consensus/1", b"vote")
+            })
+        );
     }
 }
