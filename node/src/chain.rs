@@ -13,6 +13,7 @@
 //! as a [`bayledger_storage::MemChainStore`] for tests and simulations.
 
 use crate::config::NodeConfig;
+use crate::evidence::{self, EvidencePool};
 use crate::execution::{ExecError, Executor, account_nonce};
 use crate::genesis_state::genesis_writes;
 use crate::mempool::{self, Mempool, MempoolError};
@@ -45,6 +46,8 @@ pub struct Chain {
     pub validators: pb::ValidatorSet,
     /// Pending transactions.
     pub mempool: Mutex<Mempool>,
+    /// Verified equivocation evidence waiting for a block.
+    pub evidence: Mutex<EvidencePool>,
     /// Heights as they commit.
     pub committed: broadcast::Sender<u64>,
     /// Node configuration.
@@ -150,6 +153,7 @@ impl Chain {
         let (committed, _) = broadcast::channel(1024);
         Ok(Arc::new(Chain {
             mempool: Mutex::new(Mempool::new(config.mempool.clone())),
+            evidence: Mutex::new(EvidencePool::default()),
             store,
             vm,
             genesis,
@@ -237,12 +241,14 @@ impl Chain {
 
     /// Executes `txs` on the latest state as block `height` at `time_ms`. With
     /// `strict`, a transaction that cannot execute (wrong nonce, expired)
-    /// fails the whole block; otherwise it is left out.
+    /// fails the whole block; otherwise it is left out. The block's checked
+    /// evidence (offence id, bytes) is then indexed under `sys/evidence/`.
     pub(crate) fn execute(
         &self,
         height: u64,
         time_ms: u64,
         txs: &[VerifiedTx],
+        evidence: &[(Hash, Vec<u8>)],
         strict: bool,
     ) -> Result<Execution, ChainError> {
         let params = &self.genesis.params;
@@ -262,6 +268,9 @@ impl Chain {
                 }
                 Err(e) => return Err(e.into()),
             }
+        }
+        for (id, bytes) in evidence {
+            overlay.put(evidence::state_key(id), evidence::state_value(height, bytes));
         }
         let writes = overlay.into_writes();
         let prepared = self.store.prepare_state(height, &writes)?;
@@ -319,7 +328,11 @@ impl Application for ChainApp<'_> {
             params.max_block_bytes as usize,
             params.max_block_fuel,
         );
-        let (txs, receipts, prepared) = chain.execute(height, time_ms, &candidates, false)?;
+        let pending = evidence::reap(chain, height);
+        let (txs, receipts, prepared) =
+            chain.execute(height, time_ms, &candidates, &pending, false)?;
+        let ev: Vec<Vec<u8>> = pending.iter().map(|(_, b)| b.clone()).collect();
+        let evidence_ids: Vec<Hash> = pending.into_iter().map(|(id, _)| id).collect();
         let parent_hash = chain.block_hash(height - 1)?.unwrap_or_default();
         let header = pb::BlockHeader {
             chain_id: chain.genesis.chain_id.clone(),
@@ -333,10 +346,10 @@ impl Application for ChainApp<'_> {
             validator_set_hash: validator_set_hash(&chain.validators).0.to_vec(),
             last_commit,
             tx_count: txs.len() as u32,
-            evidence_root: Vec::new(),
+            evidence_root: evidence::evidence_root(&ev),
         };
-        let block = SealedBlock { header: SealedHeader::seal(header), txs, evidence: vec![] };
-        chain.remember(block.hash(), Executed { height, receipts, state: prepared });
+        let block = SealedBlock { header: SealedHeader::seal(header), txs, evidence: ev };
+        chain.remember(block.hash(), Executed { height, receipts, state: prepared, evidence_ids });
         Ok(block)
     }
 
@@ -366,6 +379,7 @@ impl Application for ChainApp<'_> {
             Some(e) => e,
             None => verify::verify_block(chain, block, None)?,
         };
+        let executed_ids = executed.evidence_ids.clone();
         chain.store.commit_block(BlockCommit {
             block,
             commit,
@@ -373,6 +387,10 @@ impl Application for ChainApp<'_> {
             state: executed.state,
         })?;
         chain.executed.lock().retain(|_, e| e.height > height);
+        if !executed_ids.is_empty() {
+            chain.evidence.lock().remove(&executed_ids);
+            tracing::info!(height, count = executed_ids.len(), "committed equivocation evidence");
+        }
         let state = chain.store.latest_state()?;
         chain
             .mempool

@@ -227,12 +227,24 @@ impl Driver {
                     let more = self.commit_decided(block, commit).await?;
                     queue.extend(more);
                 }
-                Output::Evidence(e) => {
-                    tracing::warn!(evidence = ?e, "equivocation detected");
-                }
+                Output::Evidence(e) => self.on_evidence(e),
             }
         }
         Ok(())
+    }
+
+    /// Verifies locally detected evidence off the runtime and pools it for the
+    /// next block this node proposes.
+    fn on_evidence(&self, ev: bayledger_consensus::cpb::Evidence) {
+        let chain = self.chain.clone();
+        tokio::task::spawn_blocking(move || match crate::evidence::add_to_pool(&chain, &ev) {
+            Ok(Some(o)) => tracing::warn!(
+                validator = %o.validator, height = o.height, round = o.round, kind = o.kind,
+                id = %o.id, "equivocation detected; evidence pooled"
+            ),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "engine evidence does not verify"),
+        });
     }
 
     fn build(&self, height: u64, round: u32) {

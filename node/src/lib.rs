@@ -8,6 +8,7 @@ pub mod chain;
 pub mod cli;
 pub mod config;
 pub mod consensus_driver;
+pub mod evidence;
 pub mod execution;
 pub mod genesis_state;
 pub mod home;

@@ -1,7 +1,9 @@
 //! Validity of a block proposed by another validator (or delivered by sync):
 //! the header against the committed chain, the parent's commit, the limits,
 //! every transaction (decoding, context, signature) and a full re-execution
-//! whose receipts and state roots must match the header.
+//! whose receipts and state roots must match the header. Evidence: each piece
+//! verified against the validator set, no offence already committed, and the
+//! evidence root ([`crate::evidence::check_block_evidence`]).
 //!
 //! Signature recovery is skipped for a transaction this node already holds,
 //! byte for byte, in its mempool (admission verified it). A transaction that
@@ -32,6 +34,8 @@ pub struct Executed {
     pub receipts: Vec<pb::Receipt>,
     /// The state after it.
     pub state: PreparedState,
+    /// Offence ids of the evidence it commits.
+    pub evidence_ids: Vec<Hash>,
 }
 
 /// Milliseconds since the Unix epoch.
@@ -67,9 +71,10 @@ pub fn verify_block(
 ) -> Result<Executed, ChainError> {
     check_header(chain, block, now_ms)?;
     let txs = check_txs(chain, block)?;
+    let evidence = crate::evidence::check_block_evidence(chain, block)?;
     let h = &block.header.header;
     let (included, receipts, state) =
-        chain.execute(h.height, h.time_ms, &txs, true).map_err(|e| match e {
+        chain.execute(h.height, h.time_ms, &txs, &evidence, true).map_err(|e| match e {
             ChainError::Exec(ExecError::InvalidTx { hash, reason }) => {
                 invalid(block, format!("transaction {hash}: {reason}"))
             }
@@ -85,7 +90,8 @@ pub fn verify_block(
     if state.root != hash_field(block, "state_root", &h.state_root)? {
         return Err(invalid(block, format!("state root mismatch (computed {})", state.root)));
     }
-    Ok(Executed { height: h.height, receipts, state })
+    let evidence_ids = evidence.into_iter().map(|(id, _)| id).collect();
+    Ok(Executed { height: h.height, receipts, state, evidence_ids })
 }
 
 fn check_header(chain: &Chain, block: &SealedBlock, now_ms: Option<u64>) -> Result<(), ChainError> {
@@ -127,9 +133,6 @@ fn check_header(chain: &Chain, block: &SealedBlock, now_ms: Option<u64>) -> Resu
         (None, _) => return Err(invalid(block, "missing the parent's commit")),
         (Some(c), _) => verify_commit(c, chain_id, latest, &parent, &chain.validators)
             .map_err(|e| invalid(block, format!("last commit: {e}")))?,
-    }
-    if !block.evidence.is_empty() || !h.evidence_root.is_empty() {
-        return Err(invalid(block, "evidence in blocks is not supported yet"));
     }
     Ok(())
 }
@@ -290,6 +293,134 @@ mod tests {
             assert!(err.contains(rule), "{rule}: {err}");
         }
         b.app().verify_block(&block).expect("the original is still valid");
+    }
+
+    /// Two precommits by `k` at (height, round 0) for different blocks.
+    fn double_precommit(k: &SecretKey, height: u64) -> Vec<u8> {
+        use bayledger_consensus::cpb;
+        let signed = |tag: &[u8]| {
+            let hash = Hash::sha3(tag);
+            let sig = sign_vote(k, CHAIN_ID, height, 0, &hash);
+            cpb::SignedVote {
+                vote: Some(bayledger_types::block::precommit(CHAIN_ID, height, 0, &hash)),
+                validator: sig.validator,
+                signature: sig.signature,
+            }
+        };
+        let ev = cpb::Evidence {
+            kind: Some(cpb::evidence::Kind::DuplicateVote(cpb::DuplicateVoteEvidence {
+                first: Some(signed(b"a")),
+                second: Some(signed(b"b")),
+            })),
+        };
+        prost::Message::encode_to_vec(&ev)
+    }
+
+    /// `block` with `evidence` and a matching evidence root, re-executed on
+    /// `chain` for the state root (so only the evidence rules can fail).
+    fn with_evidence(chain: &Chain, block: &SealedBlock, evidence: Vec<Vec<u8>>) -> SealedBlock {
+        let ids: Vec<(Hash, Vec<u8>)> = evidence
+            .iter()
+            .map(|b| {
+                let id = crate::evidence::describe(b).map(|o| o.id).unwrap_or_default();
+                (id, b.clone())
+            })
+            .collect();
+        let txs = check_txs(chain, block).expect("txs");
+        let h = &block.header.header;
+        let (_, _, state) = chain.execute(h.height, h.time_ms, &txs, &ids, true).expect("exec");
+        let mut header = h.clone();
+        header.state_root = state.root.0.to_vec();
+        header.evidence_root = crate::evidence::evidence_root(&evidence);
+        SealedBlock { header: SealedHeader::seal(header), txs: block.txs.clone(), evidence }
+    }
+
+    #[test]
+    fn evidence_is_verified_indexed_in_state_and_never_committed_twice() {
+        let (a, b) = (chain(), chain());
+        let block = proposal(&a);
+        let ev = double_precommit(&key(1), 1);
+        let good = with_evidence(&b, &block, vec![ev.clone()]);
+        // The proposer path: evidence from the pool goes into the built block.
+        let pooled = a.app().build_block(1, block.header.header.time_ms, key(1).address(), None);
+        assert!(pooled.expect("builds").evidence.is_empty(), "empty pool, no evidence");
+
+        let offence = crate::evidence::check(&b, &ev).expect("valid evidence");
+        assert_eq!(
+            (offence.validator, offence.height, offence.kind),
+            (key(1).address(), 1, "duplicate_vote")
+        );
+        let mut bad_root = good.header.header.clone();
+        bad_root.evidence_root = vec![7; 32];
+        let bad_root = SealedBlock { header: SealedHeader::seal(bad_root), ..good.clone() };
+        let mut forged = ev.clone();
+        let last = forged.len() - 1;
+        forged[last] ^= 1; // a signature byte of the second vote
+        let outsider = double_precommit(&key(5), 1);
+        let future = double_precommit(&key(1), 2);
+        let cases: Vec<(SealedBlock, &str)> = vec![
+            (bad_root, "evidence root mismatch"),
+            (with_evidence(&b, &block, vec![forged]), "evidence 0"),
+            (with_evidence(&b, &block, vec![outsider]), "not in the validator set"),
+            (with_evidence(&b, &block, vec![future]), "above the block"),
+            (with_evidence(&b, &block, vec![ev.clone(), ev.clone()]), "twice in the block"),
+            (with_evidence(&b, &block, vec![b"junk".to_vec()]), "evidence 0"),
+        ];
+        for (bad, rule) in cases {
+            let err = b.app().verify_block(&bad).expect_err(rule).to_string();
+            assert!(err.contains(rule), "{rule}: {err}");
+        }
+
+        b.app().verify_block(&good).expect("valid evidence is accepted");
+        b.app().commit_block(&good, &commit_of(&good)).expect("commits");
+        let state = b.store.latest_state().expect("state");
+        let value = state
+            .get(&crate::evidence::state_key(&offence.id))
+            .expect("reads")
+            .expect("indexed in the state");
+        assert_eq!(crate::evidence::parse_state_value(&value), Some((1, ev.as_slice())));
+
+        // The same offence in the next block is refused as already committed;
+        // the pool drops it too.
+        let empty = bayledger_consensus::cpb::Evidence::default();
+        assert!(crate::evidence::add_to_pool(&b, &empty).is_err(), "malformed");
+        let ev_pb: bayledger_consensus::cpb::Evidence =
+            prost::Message::decode(ev.as_slice()).expect("decodes");
+        assert_eq!(crate::evidence::add_to_pool(&b, &ev_pb), Ok(None), "already committed");
+        let next = b
+            .app()
+            .build_block(
+                2,
+                good.header.header.time_ms + 1,
+                key(1).address(),
+                Some(commit_of(&good)),
+            )
+            .expect("builds");
+        let again = with_evidence(&b, &next, vec![ev]);
+        let err = b.app().verify_block(&again).expect_err("duplicate").to_string();
+        assert!(err.contains("already committed"), "{err}");
+    }
+
+    #[test]
+    fn pooled_evidence_is_proposed_and_followers_accept_it() {
+        let (a, b) = (chain(), chain());
+        let ev: bayledger_consensus::cpb::Evidence =
+            prost::Message::decode(double_precommit(&key(1), 1).as_slice()).expect("decodes");
+        let added = crate::evidence::add_to_pool(&a, &ev).expect("verifies");
+        assert!(added.is_some());
+        assert_eq!(crate::evidence::add_to_pool(&a, &ev), Ok(None), "one entry per offence");
+        let block = a.app().build_block(1, now_ms(), key(1).address(), None).expect("builds");
+        assert_eq!(block.evidence.len(), 1);
+        assert_eq!(
+            block.header.header.evidence_root,
+            bayledger_types::merkle::root(&block.evidence).0.to_vec()
+        );
+        b.app().verify_block(&block).expect("follower accepts");
+        let commit = commit_of(&block);
+        a.app().commit_block(&block, &commit).expect("commits");
+        b.app().commit_block(&block, &commit).expect("commits");
+        assert_eq!(a.store.state_root(1).expect("r"), b.store.state_root(1).expect("r"));
+        assert!(a.evidence.lock().is_empty(), "committed evidence leaves the pool");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use super::client_opts::{ClientOpts, parse_address, parse_hash};
 use super::output::{data_text, hex0x, opt_hex, print_value, receipt_json, time_text};
-use bayledger_sdk::{Address, BlockInfo, Hash, TxRecord, pb};
+use bayledger_sdk::{Address, BlockInfo, EvidenceInfo, Hash, TxRecord, pb};
 use clap::{Args, Subcommand};
 use eyre::Result;
 use pb::action::Kind;
@@ -19,6 +19,24 @@ pub enum QueryCmd {
     Account(AddressArgs),
     /// A contract's metadata (code hash, creator, label).
     Contract(AddressArgs),
+    /// Committed equivocation evidence: in a block height range, or one by offence id.
+    Evidence(EvidenceArgs),
+}
+
+/// `query evidence`.
+#[derive(Debug, Args)]
+pub struct EvidenceArgs {
+    /// First block height (default 1).
+    #[arg(long, default_value_t = 1, conflicts_with = "id")]
+    from: u64,
+    /// Last block height (default: the latest; at most 10,000 blocks per call).
+    #[arg(long, default_value_t = 0, conflicts_with = "id")]
+    to: u64,
+    /// One piece of evidence by offence id instead of a range.
+    #[arg(long, value_parser = parse_hash)]
+    id: Option<Hash>,
+    #[command(flatten)]
+    client: ClientOpts,
 }
 
 /// `query block`.
@@ -87,9 +105,34 @@ impl QueryCmd {
                 });
                 print_value(&v, a.client.output);
             }
+            QueryCmd::Evidence(a) => {
+                let client = a.client.connect().await?;
+                let v = match a.id {
+                    Some(id) => evidence_json(&client.get_evidence(&id).await?),
+                    None => {
+                        let list = client.list_evidence(a.from, a.to).await?;
+                        Value::Array(list.iter().map(evidence_json).collect())
+                    }
+                };
+                print_value(&v, a.client.output);
+            }
         }
         Ok(())
     }
+}
+
+/// A committed piece of evidence.
+pub fn evidence_json(e: &EvidenceInfo) -> Value {
+    json!({
+        "id": hex0x(&e.id.0),
+        "block_height": e.block_height,
+        "index": e.index,
+        "kind": e.kind,
+        "validator": e.validator.to_string(),
+        "height": e.height,
+        "round": e.round,
+        "evidence": hex0x(&e.evidence),
+    })
 }
 
 /// Header fields, transaction hashes and commit signatures.

@@ -212,6 +212,62 @@ impl BlockService for Api {
         .await
     }
 
+    async fn list_evidence(
+        &self,
+        req: Request<ListEvidenceRequest>,
+    ) -> Result<Response<ListEvidenceResponse>, Status> {
+        let req = req.into_inner();
+        let chain = self.0.clone();
+        blocking(move || {
+            let latest = chain.height()?;
+            let from = req.from_height.max(1);
+            let to = if req.to_height == 0 { latest } else { req.to_height.min(latest) };
+            if to >= from && to - from >= MAX_EVIDENCE_SCAN {
+                return Err(Status::invalid_argument(format!(
+                    "at most {MAX_EVIDENCE_SCAN} blocks per call"
+                )));
+            }
+            let mut evidence = Vec::new();
+            for h in from..=to {
+                let block = chain
+                    .store
+                    .block_by_height(h)
+                    .map_err(internal)?
+                    .ok_or_else(|| Status::not_found(format!("block {h} not stored")))?;
+                for (i, bytes) in block.evidence.iter().enumerate() {
+                    evidence.push(evidence_record(h, i, bytes)?);
+                }
+            }
+            Ok(Response::new(ListEvidenceResponse { evidence, to_height: to }))
+        })
+        .await
+    }
+
+    async fn get_evidence(
+        &self,
+        req: Request<GetEvidenceRequest>,
+    ) -> Result<Response<EvidenceRecord>, Status> {
+        let id = hash("id", &req.get_ref().id)?;
+        let chain = self.0.clone();
+        blocking(move || {
+            let s = chain.store.latest_state().map_err(internal)?;
+            let value = s
+                .get(&crate::evidence::state_key(&id))
+                .map_err(state)?
+                .ok_or_else(|| Status::not_found(format!("no committed evidence {id}")))?;
+            let (height, bytes) = crate::evidence::parse_state_value(&value)
+                .ok_or_else(|| Status::internal("malformed evidence index entry"))?;
+            let block = chain
+                .store
+                .block_by_height(height)
+                .map_err(internal)?
+                .ok_or_else(|| Status::not_found(format!("block {height} not stored")))?;
+            let index = block.evidence.iter().position(|e| e == bytes).unwrap_or_default();
+            Ok(Response::new(evidence_record(height, index, bytes)?))
+        })
+        .await
+    }
+
     type SubscribeBlocksStream = BlockStream;
 
     async fn subscribe_blocks(
@@ -257,6 +313,28 @@ impl BlockService for Api {
         });
         Ok(Response::new(Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx))))
     }
+}
+
+/// Most blocks one `ListEvidence` call scans.
+const MAX_EVIDENCE_SCAN: u64 = 10_000;
+
+fn evidence_record(
+    block_height: u64,
+    index: usize,
+    bytes: &[u8],
+) -> Result<EvidenceRecord, Status> {
+    let o = crate::evidence::describe(bytes)
+        .ok_or_else(|| Status::internal(format!("undecodable evidence in block {block_height}")))?;
+    Ok(EvidenceRecord {
+        id: o.id.0.to_vec(),
+        block_height,
+        index: index as u32,
+        kind: o.kind.to_string(),
+        validator: o.validator.0.to_vec(),
+        height: o.height,
+        round: o.round,
+        evidence: bytes.to_vec(),
+    })
 }
 
 #[tonic::async_trait]

@@ -16,8 +16,8 @@ pub mod keystore;
 pub mod tx;
 
 pub use client::{
-    AccountInfo, BlockInfo, BlockSubscription, BroadcastResult, Client, NodeStatus, QueryResult,
-    TxRecord,
+    AccountInfo, BlockInfo, BlockSubscription, BroadcastResult, Client, EvidenceInfo, NodeStatus,
+    QueryResult, TxRecord,
 };
 pub use error::SdkError;
 pub use keystore::{KeyInfo, Keystore, KeystoreError};

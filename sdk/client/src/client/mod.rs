@@ -8,7 +8,9 @@ mod submit;
 mod types;
 
 pub use submit::ensure_ok;
-pub use types::{AccountInfo, BlockInfo, BroadcastResult, NodeStatus, QueryResult, TxRecord};
+pub use types::{
+    AccountInfo, BlockInfo, BroadcastResult, EvidenceInfo, NodeStatus, QueryResult, TxRecord,
+};
 
 use crate::error::SdkError;
 use bayledger_proto::node::{
@@ -197,6 +199,29 @@ impl Client {
             .await?
             .into_inner();
         BlockInfo::from_response(r)
+    }
+
+    /// Equivocation evidence committed in blocks `from_height..=to_height`
+    /// (0 = the latest; at most 10,000 blocks per call), in block order.
+    pub async fn list_evidence(
+        &self,
+        from_height: u64,
+        to_height: u64,
+    ) -> Result<Vec<EvidenceInfo>, SdkError> {
+        let req = api::ListEvidenceRequest { from_height, to_height };
+        let r = self.block.clone().list_evidence(unary(req)).await?.into_inner();
+        r.evidence.into_iter().map(EvidenceInfo::from_record).collect()
+    }
+
+    /// One committed piece of evidence by offence id.
+    pub async fn get_evidence(&self, id: &Hash) -> Result<EvidenceInfo, SdkError> {
+        let req = api::GetEvidenceRequest { id: id.0.to_vec() };
+        let r = self.block.clone().get_evidence(unary(req)).await?.into_inner();
+        let info = EvidenceInfo::from_record(r)?;
+        if info.id != *id {
+            return Err(SdkError::BadResponse(format!("asked for evidence {id}, got {}", info.id)));
+        }
+        Ok(info)
     }
 
     /// Runs a contract's read-only `query` entry point (`fuel_limit` 0 = the

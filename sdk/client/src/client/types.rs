@@ -206,6 +206,47 @@ impl BlockInfo {
     }
 }
 
+/// A committed piece of equivocation evidence (`ListEvidence`, `GetEvidence`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceInfo {
+    /// Offence id (one per validator, kind, height, round and vote type).
+    pub id: Hash,
+    /// Height of the block that includes it.
+    pub block_height: u64,
+    /// Index in that block's evidence list.
+    pub index: u32,
+    /// `duplicate_vote` or `duplicate_proposal`.
+    pub kind: String,
+    /// The equivocating validator.
+    pub validator: Address,
+    /// Height of the conflicting messages.
+    pub height: u64,
+    /// Their round.
+    pub round: u32,
+    /// Exact `bayledger.consensus.v1.Evidence` bytes (verify them with
+    /// `bayledger_consensus::verify_equivocation`).
+    pub evidence: Vec<u8>,
+}
+
+impl EvidenceInfo {
+    pub(crate) fn from_record(r: api::EvidenceRecord) -> Result<EvidenceInfo, SdkError> {
+        let id = Hash::from_slice(&r.id)
+            .ok_or_else(|| SdkError::BadResponse("evidence id is not 32 bytes".into()))?;
+        let validator = Address::from_slice(&r.validator)
+            .map_err(|_| SdkError::BadResponse("evidence validator is not 20 bytes".into()))?;
+        Ok(EvidenceInfo {
+            id,
+            block_height: r.block_height,
+            index: r.index,
+            kind: r.kind,
+            validator,
+            height: r.height,
+            round: r.round,
+            evidence: r.evidence,
+        })
+    }
+}
+
 /// `QueryContract`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryResult {
