@@ -19,132 +19,25 @@ use bayledger_sdk::tx::{TxBuilder, sign};
 use bayledger_types::block::{self, SealedBlock, SealedHeader};
 use bayledger_types::{Address, Hash, SecretKey, pb};
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_bayledger");
+mod support;
+
+use support::{BIN, NETWORK, Node, Spec, Testnet, WAIT, free_port, wait_log};
+
 const VALIDATORS: usize = 4;
-const WAIT: Duration = Duration::from_secs(60);
 /// Commits must resume within this bound after a partition heals (p2p redial
 /// backoff of up to a few seconds, plus grown round timeouts).
 const HEAL_BOUND: Duration = Duration::from_secs(30);
 
-/// One network at a time: each scenario runs 4–6 node processes. (An async
-/// mutex: it is held for a whole test; it does not poison when a test fails.)
-static NETWORK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// A free port below the kernel's ephemeral range (32768+), so that the
-/// nodes' own outgoing connections can never take it between this call and
-/// the node binding it; never the same port twice in this process.
-fn free_port() -> u16 {
-    static HANDED_OUT: Mutex<Vec<u16>> = Mutex::new(Vec::new());
-    let mut used = HANDED_OUT.lock().unwrap_or_else(|e| e.into_inner());
-    loop {
-        let port = rand::random_range(20_000..32_000u16);
-        if !used.contains(&port) && std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            used.push(port);
-            return port;
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Processes
-// ---------------------------------------------------------------------------
-
-struct Node {
-    name: String,
-    home: PathBuf,
-    grpc: String,
-    p2p_port: u16,
-    child: Option<Child>,
-}
+/// `bayledger testnet` with 4 validators and 1 full node (250 ms blocks).
+const SPEC: Spec =
+    Spec { chain_id: "fault-test", validators: VALIDATORS, full_nodes: 1, block_time_ms: 250 };
 
 impl Node {
-    fn log_path(&self) -> PathBuf {
-        self.home.join("node.log")
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.log_path()).unwrap_or_default()
-    }
-
-    /// Starts `bayledger start`; returns once it logged "node started". The log
-    /// goes to `<home>/node.log` (appended across restarts).
-    fn start(&mut self) {
-        let mut child = Command::new(BIN)
-            .args(["start", "--home"])
-            .arg(&self.home)
-            .env("RUST_LOG", "info")
-            .env("BAYLEDGER__LOG__FORMAT", "text")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn bayledger");
-        let stderr = child.stderr.take().expect("stderr");
-        let mut log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.log_path())
-            .expect("log file");
-        let (started_tx, started) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = writeln!(log, "{line}");
-                if line.contains("node started") {
-                    let _ = started_tx.send(());
-                }
-            }
-        });
-        if started.recv_timeout(WAIT).is_err() {
-            panic!("{} did not start: {:?}\n{}", self.name, child.try_wait(), self.log());
-        }
-        self.child = Some(child);
-    }
-
-    /// SIGKILL.
-    fn kill(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-
-    fn signal(&self, sig: &str) {
-        let pid = self.child.as_ref().expect("running").id();
-        let ok = Command::new("kill").arg(sig).arg(pid.to_string()).status().expect("kill");
-        assert!(ok.success(), "kill {sig} {pid}");
-    }
-
-    async fn client(&self) -> Client {
-        Client::connect(&self.grpc).await.expect("connect")
-    }
-
-    async fn height(&self) -> u64 {
-        self.client().await.status().await.expect("status").latest_height
-    }
-
-    /// Waits (bounded by `limit`) until the node has committed `height`.
-    async fn wait_height_within(&self, height: u64, limit: Duration) -> Hash {
-        let client = self.client().await;
-        let mut blocks = client.subscribe_blocks(height).await.expect("subscribe");
-        let next = tokio::time::timeout(limit, blocks.next()).await;
-        let block = next
-            .unwrap_or_else(|_| panic!("{} did not reach height {height} in {limit:?}", self.name))
-            .expect("stream")
-            .expect("block");
-        assert_eq!(block.block.height(), height);
-        block.hash
-    }
-
-    async fn wait_height(&self, height: u64) -> Hash {
-        self.wait_height_within(height, WAIT).await
-    }
-
     /// Every block the node holds, 1..=tip.
     async fn view(&self) -> ChainView {
         let c = self.client().await;
@@ -157,131 +50,7 @@ impl Node {
     }
 }
 
-impl Drop for Node {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-/// Waits (bounded) until `path`'s content satisfies `pred`.
-async fn wait_log(node: &Node, what: &str, pred: impl Fn(&str) -> bool) {
-    let deadline = Instant::now() + WAIT;
-    while !pred(&node.log()) {
-        assert!(Instant::now() < deadline, "{}: no log line {what:?}\n{}", node.name, node.log());
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-struct Net {
-    _dir: tempfile::TempDir,
-    nodes: Vec<Node>,
-    chain_id: String,
-    validators: pb::ValidatorSet,
-}
-
-impl Drop for Net {
-    /// On failure, the tail of every node's log goes to stderr.
-    fn drop(&mut self) {
-        if std::thread::panicking() || std::env::var_os("FAULTS_KEEP").is_some() {
-            let keep = std::env::temp_dir().join(format!("faults-{}", std::process::id()));
-            let _ = Command::new("cp").arg("-r").arg(self._dir.path()).arg(&keep).status();
-            eprintln!("homes copied to {}", keep.display());
-            for n in &mut self.nodes {
-                n.kill();
-                let log = n.log();
-                let lines: Vec<&str> = log.lines().collect();
-                eprintln!(
-                    "---- {} {} ({} bytes, last 40 lines) ----",
-                    n.name,
-                    n.log_path().display(),
-                    log.len()
-                );
-                for l in &lines[lines.len().saturating_sub(40)..] {
-                    eprintln!("{l}");
-                }
-            }
-        }
-    }
-}
-
-impl Net {
-    /// `bayledger testnet` with 4 validators and 1 full node on free ports.
-    /// `peer_addr(i, j)` is the port node `i` dials to reach node `j` (the
-    /// node's own p2p port unless a test puts a proxy in between).
-    fn new(peer_port: impl Fn(usize, usize, &[u16]) -> u16) -> Net {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let chain_id = "fault-test".to_string();
-        let out = Command::new(BIN)
-            .args(["testnet", "--validators", "4", "--full-nodes", "1", "--block-time-ms", "250"])
-            .args(["--chain-id", &chain_id, "--out"])
-            .arg(dir.path())
-            .output()
-            .expect("run testnet");
-        assert!(out.status.success(), "testnet: {}", String::from_utf8_lossy(&out.stderr));
-        let total = VALIDATORS + 1;
-        let p2p: Vec<u16> = (0..total).map(|_| free_port()).collect();
-        let mut nodes = Vec::new();
-        for i in 0..total {
-            let name = format!("node{i}");
-            let home = dir.path().join(&name);
-            let path = home.join("config/config.toml");
-            let mut cfg = NodeConfig::load(&path).expect("config");
-            let grpc = free_port();
-            cfg.rpc.grpc_addr = ([127, 0, 0, 1], grpc).into();
-            cfg.rpc.http_addr = ([127, 0, 0, 1], free_port()).into();
-            cfg.p2p.listen_addr = ([127, 0, 0, 1], p2p[i]).into();
-            cfg.p2p.gossip_heartbeat_ms = 200;
-            cfg.p2p.persistent_peers = cfg
-                .p2p
-                .persistent_peers
-                .iter()
-                .map(|p| {
-                    let (key, addr) = p.split_once('@').expect("key@addr");
-                    let port: u16 =
-                        addr.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
-                    let j = usize::from(port - 26656);
-                    format!("{key}@127.0.0.1:{}", peer_port(i, j, &p2p))
-                })
-                .collect();
-            std::fs::write(&path, cfg.to_toml()).expect("write config");
-            nodes.push(Node {
-                name,
-                home,
-                grpc: format!("http://127.0.0.1:{grpc}"),
-                p2p_port: p2p[i],
-                child: None,
-            });
-        }
-        let genesis = bayledger_genesis::Genesis::load(nodes[0].home.join("config/genesis.json"))
-            .expect("genesis");
-        let validators = genesis.validator_set();
-        Net { _dir: dir, nodes, chain_id, validators }
-    }
-
-    fn direct() -> Net {
-        Net::new(|_, j, p2p| p2p[j])
-    }
-
-    fn start_validators(&mut self) {
-        for n in self.nodes.iter_mut().take(VALIDATORS) {
-            n.start();
-        }
-    }
-
-    async fn max_height(&self, which: &[usize]) -> u64 {
-        let mut max = 0;
-        for &i in which {
-            max = max.max(self.nodes[i].height().await);
-        }
-        max
-    }
-
-    async fn wait_all(&self, which: &[usize], height: u64) {
-        for &i in which {
-            self.nodes[i].wait_height(height).await;
-        }
-    }
-
+impl Testnet {
     async fn views(&self, which: &[usize]) -> Vec<ChainView> {
         let mut v = Vec::new();
         for &i in which {
@@ -621,7 +390,7 @@ const ALL: [usize; 4] = [0, 1, 2, 3];
 async fn sigkill_one_validator_under_load_then_catch_up() {
     let _one = NETWORK.lock().await;
     let t0 = Instant::now();
-    let mut net = Net::direct();
+    let mut net = Testnet::new(SPEC);
     net.start_validators();
     net.wait_all(&ALL, 3).await;
     let load =
@@ -646,7 +415,7 @@ async fn sigkill_one_validator_under_load_then_catch_up() {
 async fn sigstop_one_validator_then_sigcont_catches_up() {
     let _one = NETWORK.lock().await;
     let t0 = Instant::now();
-    let mut net = Net::direct();
+    let mut net = Testnet::new(SPEC);
     net.start_validators();
     net.wait_all(&ALL, 3).await;
     let load =
@@ -670,7 +439,7 @@ async fn sigstop_one_validator_then_sigcont_catches_up() {
 async fn sigkill_all_validators_under_load_then_resume() {
     let _one = NETWORK.lock().await;
     let t0 = Instant::now();
-    let mut net = Net::direct();
+    let mut net = Testnet::new(SPEC);
     net.start_validators();
     net.wait_all(&ALL, 3).await;
     let urls: Vec<String> = net.nodes[..VALIDATORS].iter().map(|n| n.grpc.clone()).collect();
@@ -711,7 +480,7 @@ async fn sigkill_all_validators_under_load_then_resume() {
 async fn wrong_genesis_and_unlisted_node_cannot_join() {
     let _one = NETWORK.lock().await;
     let t0 = Instant::now();
-    let mut net = Net::direct();
+    let mut net = Testnet::new(SPEC);
 
     // node4 (a full node on the allowlist): same chain id and keys, other param.
     let gpath = net.nodes[4].home.join("config/genesis.json");
@@ -722,7 +491,7 @@ async fn wrong_genesis_and_unlisted_node_cannot_join() {
     assert_ne!(genesis.hash(), good_hash);
 
     // An outsider: fresh home and node key, the right genesis, the validators as peers.
-    let home = net._dir.path().join("outsider");
+    let home = net.dir.path().join("outsider");
     let out = Command::new(BIN)
         .args(["init", "--chain-id", &net.chain_id, "--home"])
         .arg(&home)
@@ -886,7 +655,7 @@ async fn two_two_partition_halts_without_fork_and_heals() {
     }
     let ports: HashMap<(usize, usize), u16> =
         listeners.iter().map(|(k, l)| (*k, l.local_addr().expect("addr").port())).collect();
-    let mut net = Net::new(|i, j, _| ports[&(i, j)]);
+    let mut net = Testnet::with_peer_ports(SPEC, |i, j, _| ports[&(i, j)]);
     let links = Arc::new(Links::default());
     for ((i, j), l) in listeners {
         tokio::spawn(proxy(l, (i, j), net.nodes[j].p2p_port, links.clone()));
