@@ -42,14 +42,52 @@ pub fn parse_peer(entry: &str) -> Result<([u8; 33], SocketAddr), NetworkError> {
     Ok((key, addr))
 }
 
+/// How long startup waits for persistent peers' host names to resolve. In a
+/// container network a peer's name exists only once its container runs, and
+/// the consortium's nodes start together.
+pub const PEER_RESOLVE_WAIT: Duration = Duration::from_secs(60);
+
+/// [`parse_peer`], retrying a host name that does not resolve yet until
+/// `wait` has passed (a malformed entry fails at once).
+pub async fn resolve_peer(
+    entry: &str,
+    wait: Duration,
+) -> Result<([u8; 33], SocketAddr), NetworkError> {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let entry_owned = entry.to_string();
+        let parsed = tokio::task::spawn_blocking(move || parse_peer(&entry_owned))
+            .await
+            .map_err(|e| NetworkError::Peer { entry: entry.to_string(), reason: e.to_string() })?;
+        match parsed {
+            Ok(p) => return Ok(p),
+            Err(NetworkError::Peer { reason, .. })
+                if is_unresolved(&reason) && tokio::time::Instant::now() < deadline =>
+            {
+                tracing::info!(peer = %entry, %reason, "waiting for the peer's host name to resolve");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn is_unresolved(reason: &str) -> bool {
+    reason.contains("lookup")
+        || reason.contains("does not resolve")
+        || reason.contains("resolution")
+}
+
 /// Starts the p2p service for `chain` with transport key `node_key`.
 pub async fn start(
     chain: &Chain,
     node_key: &SecretKey,
 ) -> Result<(P2pHandle, mpsc::Receiver<P2pEvent>), NetworkError> {
     let cfg = &chain.config.p2p;
-    let bootstrap =
-        cfg.persistent_peers.iter().map(|p| parse_peer(p)).collect::<Result<Vec<_>, _>>()?;
+    let mut bootstrap = Vec::with_capacity(cfg.persistent_peers.len());
+    for p in &cfg.persistent_peers {
+        bootstrap.push(resolve_peer(p, PEER_RESOLVE_WAIT).await?);
+    }
     let mut keys: Vec<[u8; 33]> = chain.genesis.nodes.iter().map(|n| n.node_key.0).collect();
     if keys.is_empty() {
         keys = bootstrap.iter().map(|(k, _)| *k).collect();
@@ -77,5 +115,17 @@ mod tests {
             let e = parse_peer(bad).expect_err(bad);
             assert!(e.to_string().contains(bad), "{e}");
         }
+    }
+
+    #[tokio::test]
+    async fn an_unresolvable_host_is_retried_until_the_deadline_and_named() {
+        let key = SecretKey::from_bytes(&[7; 32]).expect("key").public_key().to_compressed();
+        let entry = format!("{}@no-such-host.invalid:26656", hex::encode(key));
+        let e = resolve_peer(&entry, Duration::from_millis(10)).await.expect_err("cannot resolve");
+        assert!(e.to_string().contains("no-such-host.invalid"), "{e}");
+        // A malformed entry is not retried.
+        let started = std::time::Instant::now();
+        resolve_peer("nokey", Duration::from_secs(30)).await.expect_err("malformed");
+        assert!(started.elapsed() < Duration::from_secs(5));
     }
 }
