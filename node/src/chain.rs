@@ -407,13 +407,10 @@ mod tests {
     use crate::producer::produce_one;
     use bayledger_consensus::SoloEngine;
     use bayledger_storage::MemChainStore;
-    use bayledger_types::SecretKey;
+
+    use crate::test_utils::{call_tx, key};
 
     const CHAIN_ID: &str = "mem-chain";
-
-    fn key(byte: u8) -> SecretKey {
-        SecretKey::from_bytes(&[byte; 32]).expect("valid key")
-    }
 
     fn genesis() -> Genesis {
         Genesis::single_validator(CHAIN_ID, &key(1).public_key(), 1_700_000_000_000)
@@ -424,25 +421,9 @@ mod tests {
             .expect("key 1 is the validator")
     }
 
-    /// A call to an address without a contract: it fails, but is included
-    /// and consumes the nonce.
-    fn call_tx(sender: &SecretKey, nonce: u64) -> Vec<u8> {
-        let body = pb::TxBody {
-            chain_id: CHAIN_ID.into(),
-            sender: sender.address().0.to_vec(),
-            nonce,
-            fuel_limit: 10_000,
-            expiry_height: u64::MAX,
-            action: Some(pb::Action {
-                kind: Some(pb::action::Kind::Call(pb::Call { contract: vec![9; 20], msg: vec![] })),
-            }),
-        };
-        bayledger_types::tx::sign(&body, sender)
-    }
-
     /// Submits one call and produces blocks 1 and 2; returns the call's hash.
     fn run_two_blocks(chain: &Chain) -> Hash {
-        let tx = chain.submit(&call_tx(&key(2), 0)).expect("admitted");
+        let tx = chain.submit(&call_tx(CHAIN_ID, &key(2), 0)).expect("admitted");
         let engine = engine(chain);
         assert_eq!(produce_one(chain, &engine).expect("block 1"), 1);
         assert_eq!(produce_one(chain, &engine).expect("block 2"), 2);

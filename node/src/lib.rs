@@ -19,4 +19,6 @@ pub mod producer;
 pub mod rpc;
 pub mod service;
 pub mod sync;
+#[cfg(test)]
+mod test_utils;
 pub mod verify;

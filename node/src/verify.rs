@@ -186,30 +186,14 @@ mod tests {
     use bayledger_types::block::{SealedHeader, sign_vote};
     use std::sync::Arc;
 
-    const CHAIN_ID: &str = "verify-chain";
+    use crate::test_utils::{call_tx, key};
 
-    fn key(byte: u8) -> SecretKey {
-        SecretKey::from_bytes(&[byte; 32]).expect("valid key")
-    }
+    const CHAIN_ID: &str = "verify-chain";
 
     fn chain() -> Arc<Chain> {
         let genesis = Genesis::single_validator(CHAIN_ID, &key(1).public_key(), 1_700_000_000_000);
         Chain::open_with_store(Arc::new(MemChainStore::new()), genesis, NodeConfig::default())
             .expect("opens")
-    }
-
-    fn call_tx(sender: &SecretKey, nonce: u64) -> Vec<u8> {
-        let body = pb::TxBody {
-            chain_id: CHAIN_ID.into(),
-            sender: sender.address().0.to_vec(),
-            nonce,
-            fuel_limit: 10_000,
-            expiry_height: u64::MAX,
-            action: Some(pb::Action {
-                kind: Some(pb::action::Kind::Call(pb::Call { contract: vec![9; 20], msg: vec![] })),
-            }),
-        };
-        bayledger_types::tx::sign(&body, sender)
     }
 
     fn commit_of(block: &SealedBlock) -> pb::Commit {
@@ -237,7 +221,7 @@ mod tests {
 
     fn proposal(proposer: &Chain) -> SealedBlock {
         let time = now_ms();
-        proposer.submit(&call_tx(&key(2), 0)).expect("admitted");
+        proposer.submit(&call_tx(CHAIN_ID, &key(2), 0)).expect("admitted");
         proposer.app().build_block(1, time, key(1).address(), None).expect("builds")
     }
 
@@ -277,7 +261,7 @@ mod tests {
                 tampered(&block, |_, txs| txs[0] = prost::Message::encode_to_vec(&forged)),
                 "transaction 0",
             ),
-            (tampered(&block, |_, txs| txs[0] = call_tx(&key(2), 1)), "transaction"),
+            (tampered(&block, |_, txs| txs[0] = call_tx(CHAIN_ID, &key(2), 1)), "transaction"),
             (tampered(&block, |h, _| h.state_root = vec![7; 32]), "state root mismatch"),
             (tampered(&block, |h, _| h.receipts_root = vec![7; 32]), "receipts root mismatch"),
             (tampered(&block, |h, _| h.time_ms = now_ms() + 60_000), "future"),
