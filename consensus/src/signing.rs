@@ -187,12 +187,7 @@ mod tests {
         let set = pb::ValidatorSet {
             validators: keys
                 .iter()
-                .map(|k| pb::Validator {
-                    address: k.address().0.to_vec(),
-                    pub_key: k.public_key().to_compressed().to_vec(),
-                    power: 1,
-                    name: String::new(),
-                })
+                .map(|k| pb::Validator::of_key(&k.public_key(), 1, ""))
                 .collect(),
         };
         let hash = Hash::sha3(b"block");

@@ -246,12 +246,7 @@ mod tests {
             validators: keys
                 .iter()
                 .zip(powers)
-                .map(|(k, p)| pb::Validator {
-                    address: k.address().0.to_vec(),
-                    pub_key: k.public_key().to_compressed().to_vec(),
-                    power: *p,
-                    name: String::new(),
-                })
+                .map(|(k, p)| pb::Validator::of_key(&k.public_key(), *p, ""))
                 .collect(),
         };
         (keys, set)

@@ -31,15 +31,7 @@ fn setup() -> Setup {
     let keys: Vec<SecretKey> =
         (1..=4u8).map(|i| SecretKey::from_bytes(&[i; 32]).expect("key")).collect();
     let set = pb::ValidatorSet {
-        validators: keys
-            .iter()
-            .map(|k| pb::Validator {
-                address: k.address().0.to_vec(),
-                pub_key: k.public_key().to_compressed().to_vec(),
-                power: 1,
-                name: String::new(),
-            })
-            .collect(),
+        validators: keys.iter().map(|k| pb::Validator::of_key(&k.public_key(), 1, "")).collect(),
     };
     let vs = ValidatorSet::from_pb(&set).expect("set");
     let p = vs.proposer(1, 0).address.0;

@@ -503,12 +503,7 @@ mod tests {
         pb::ValidatorSet {
             validators: keys
                 .iter()
-                .map(|k| pb::Validator {
-                    address: k.address().0.to_vec(),
-                    pub_key: k.public_key().to_compressed().to_vec(),
-                    power: 10,
-                    name: String::new(),
-                })
+                .map(|k| pb::Validator::of_key(&k.public_key(), 10, ""))
                 .collect(),
         }
     }

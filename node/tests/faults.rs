@@ -313,12 +313,7 @@ fn checker_catches_forks_bad_commits_and_lost_transactions() {
         validators: keys
             .iter()
             .enumerate()
-            .map(|(i, k)| pb::Validator {
-                address: k.address().0.to_vec(),
-                pub_key: k.public_key().to_compressed().to_vec(),
-                power: 10,
-                name: format!("v{i}"),
-            })
+            .map(|(i, k)| pb::Validator::of_key(&k.public_key(), 10, format!("v{i}")))
             .collect(),
     };
     let sender = SecretKey::from_bytes(&[9; 32]).expect("key");

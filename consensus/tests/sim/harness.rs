@@ -162,12 +162,7 @@ pub fn validator_set(keys: &[SecretKey], powers: &[u64]) -> pb::ValidatorSet {
             .iter()
             .zip(powers)
             .enumerate()
-            .map(|(i, (k, p))| pb::Validator {
-                address: k.address().0.to_vec(),
-                pub_key: k.public_key().to_compressed().to_vec(),
-                power: *p,
-                name: format!("v{i}"),
-            })
+            .map(|(i, (k, p))| pb::Validator::of_key(&k.public_key(), *p, format!("v{i}")))
             .collect(),
     }
 }

@@ -7,7 +7,7 @@
 
 use crate::address::Address;
 use crate::canonical::{CanonicalError, decode_canonical};
-use crate::crypto::{CryptoError, RecoverableSignature, SecretKey};
+use crate::crypto::{CryptoError, PublicKey, RecoverableSignature, SecretKey};
 use crate::hash::{Hash, domain};
 use crate::merkle;
 use crate::pb;
@@ -211,6 +211,19 @@ pub fn receipts_root(receipts: &[pb::Receipt]) -> Hash {
     merkle::root(&enc)
 }
 
+impl pb::Validator {
+    /// The validator-set entry of `key` with `power`; the address is derived
+    /// from the key.
+    pub fn of_key(key: &PublicKey, power: u64, name: impl Into<String>) -> pb::Validator {
+        pb::Validator {
+            address: key.address().0.to_vec(),
+            pub_key: key.to_compressed().to_vec(),
+            power,
+            name: name.into(),
+        }
+    }
+}
+
 /// Hash of a validator set.
 pub fn validator_set_hash(set: &pb::ValidatorSet) -> Hash {
     Hash::tagged(domain::VALIDATOR_SET, &set.encode_to_vec())
@@ -305,12 +318,7 @@ mod tests {
         pb::ValidatorSet {
             validators: keys
                 .iter()
-                .map(|k| pb::Validator {
-                    address: k.address().0.to_vec(),
-                    pub_key: k.public_key().to_compressed().to_vec(),
-                    power: 1,
-                    name: String::new(),
-                })
+                .map(|k| pb::Validator::of_key(&k.public_key(), 1, ""))
                 .collect(),
         }
     }

@@ -188,12 +188,7 @@ fn build() -> Value {
             .iter()
             .zip([10u64, 5])
             .zip(["node0", "node1"])
-            .map(|((k, power), name)| pb::Validator {
-                address: k.address().0.to_vec(),
-                pub_key: k.public_key().to_compressed().to_vec(),
-                power,
-                name: name.into(),
-            })
+            .map(|((k, power), name)| pb::Validator::of_key(&k.public_key(), power, name))
             .collect(),
     };
 
