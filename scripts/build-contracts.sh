@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds every example contract under contracts/examples/* for wasm32v1-none (ADR 0006) with
+# Builds every contract under contracts/system/* and contracts/examples/* for wasm32v1-none (ADR 0006) with
 # the size-optimised `contract` profile, copies each module to
 # ${BAYLEDGER_CONTRACTS_DIR:-<workspace>/target/contracts}/<crate_name>.wasm, checks that it
 # carries the required ABI exports, and prints its size and SHA3-256.
@@ -58,7 +58,7 @@ PY
 
 mkdir -p "$OUT_DIR"
 built=0
-for manifest in "$ROOT"/contracts/examples/*/Cargo.toml; do
+for manifest in "$ROOT"/contracts/system/*/Cargo.toml "$ROOT"/contracts/examples/*/Cargo.toml; do
     [[ -f "$manifest" ]] || continue
     pkg="$(sed -n 's/^name[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' "$manifest" | head -n 1)"
     [[ -n "$pkg" ]] || { echo "error: no package name in $manifest" >&2; exit 1; }
@@ -77,5 +77,5 @@ for manifest in "$ROOT"/contracts/examples/*/Cargo.toml; do
     built=$((built + 1))
 done
 
-[[ $built -gt 0 ]] || { echo "error: no contracts found under contracts/examples/" >&2; exit 1; }
+[[ $built -gt 0 ]] || { echo "error: no contracts found under contracts/system/ or contracts/examples/" >&2; exit 1; }
 echo "built $built contract(s) into $OUT_DIR"

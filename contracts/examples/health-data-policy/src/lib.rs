@@ -1,0 +1,18 @@
+//! `health-data-policy`: Example Bayledger policy contract: health data leaves the region only to holders of a valid credential. (Work in progress: see docs/domain-contracts.md.)
+
+#![cfg_attr(target_arch = "wasm32", no_std)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use bayledger_contract_sdk::Error;
+
+fn unimplemented_entry(_msg: &[u8]) -> Result<Vec<u8>, Error> {
+    Err(Error::new("not implemented yet"))
+}
+
+bayledger_contract_sdk::entry_points! {
+    instantiate: unimplemented_entry,
+    call: unimplemented_entry,
+    query: unimplemented_entry,
+}
