@@ -167,3 +167,49 @@ impl TestChain {
         &self.vm
     }
 }
+
+/// The module `<wasm_name>.wasm` built by `scripts/build-contracts.sh` for the contract crate
+/// at `crate_dir` (pass `env!("CARGO_MANIFEST_DIR")`).
+///
+/// It is read from `$BAYLEDGER_CONTRACTS_DIR`, or `<workspace>/target/contracts`. A module
+/// that is missing, or older than any `.rs` file of the crate or of the contract SDK,
+/// panics with what to run: contract tests must never pass without running current code.
+pub fn built_contract(crate_dir: &str, wasm_name: &str) -> Vec<u8> {
+    use std::path::{Path, PathBuf};
+    use std::time::SystemTime;
+
+    fn newest_source(dir: &Path) -> SystemTime {
+        let mut newest = SystemTime::UNIX_EPOCH;
+        for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.expect("directory entry").path();
+            let time = if path.is_dir() {
+                newest_source(&path)
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                path.metadata().and_then(|m| m.modified()).expect("source mtime")
+            } else {
+                continue;
+            };
+            newest = newest.max(time);
+        }
+        newest
+    }
+
+    let workspace_root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = std::env::var_os("BAYLEDGER_CONTRACTS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root.join("target/contracts"));
+    let path = dir.join(format!("{wasm_name}.wasm"));
+    let built = path.metadata().and_then(|m| m.modified()).unwrap_or_else(|e| {
+        panic!("{}: {e}: run scripts/build-contracts.sh first", path.display())
+    });
+    for src in [Path::new(crate_dir).join("src"), workspace_root.join("sdk/contract/src")] {
+        assert!(
+            newest_source(&src) <= built,
+            "{} is older than the sources in {}: run scripts/build-contracts.sh first",
+            path.display(),
+            src.display()
+        );
+    }
+    std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}: run scripts/build-contracts.sh first", path.display()))
+}

@@ -1,62 +1,18 @@
 //! Runs the built `kv_registry.wasm` on the real VM through `bayledger_vm::testing::TestChain`.
 //!
-//! The module comes from `scripts/build-contracts.sh` (directory `$BAYLEDGER_CONTRACTS_DIR`, or
-//! `<workspace>/target/contracts`). A missing or out-of-date module fails the tests: they must
-//! never pass without having run the contract.
+//! The module comes from `scripts/build-contracts.sh` ([`bayledger_vm::testing::built_contract`]):
+//! a missing or out-of-date module fails the tests, which must never pass without running it.
 
 use bayledger_types::Address;
 use bayledger_types::pb::{Event, ExecStatus};
 use bayledger_vm::testing::TestChain;
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 const OWNER: Address = Address([0xa1; 20]);
 const STRANGER: Address = Address([0xb2; 20]);
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
-}
-
-/// Newest modification time of the `.rs` files under `dir`.
-fn newest_source(dir: &Path) -> SystemTime {
-    let mut newest = SystemTime::UNIX_EPOCH;
-    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let path = entry.expect("directory entry").path();
-        let time = if path.is_dir() {
-            newest_source(&path)
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            path.metadata().and_then(|m| m.modified()).expect("source mtime")
-        } else {
-            continue;
-        };
-        newest = newest.max(time);
-    }
-    newest
-}
-
 fn kv_registry_wasm() -> Vec<u8> {
-    let dir = std::env::var_os("BAYLEDGER_CONTRACTS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/contracts"));
-    let path = dir.join("kv_registry.wasm");
-    let built = path.metadata().and_then(|m| m.modified()).unwrap_or_else(|e| {
-        panic!("{}: {e}: run scripts/build-contracts.sh first", path.display())
-    });
-    let sources = [
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-        workspace_root().join("sdk/contract/src"),
-    ];
-    for src in &sources {
-        assert!(
-            newest_source(src) <= built,
-            "{} is older than the sources in {}: run scripts/build-contracts.sh first",
-            path.display(),
-            src.display()
-        );
-    }
-    std::fs::read(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}: run scripts/build-contracts.sh first", path.display()))
+    bayledger_vm::testing::built_contract(env!("CARGO_MANIFEST_DIR"), "kv_registry")
 }
 
 /// A chain with the registry deployed by `OWNER` (who becomes its owner).
