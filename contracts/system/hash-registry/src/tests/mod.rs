@@ -1,0 +1,1 @@
+//! Native tests against the mock host.
