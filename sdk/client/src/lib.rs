@@ -2,6 +2,7 @@
 //!
 //! - [`keystore`]: encrypted key files (Web3 Secret Storage v3: scrypt + AES-128-CTR).
 //! - [`tx`]: building transaction bodies and signing them.
+//! - [`vc`]: W3C Verifiable Credentials 2.0 as ES256K `vc+jwt` (sign, decode, verify).
 //! - [`client`]: a gRPC client for a node, with helpers that fetch the chain id,
 //!   nonce and height, sign, broadcast and wait for the commit.
 //!
@@ -14,6 +15,7 @@ pub mod client;
 pub mod error;
 pub mod keystore;
 pub mod tx;
+pub mod vc;
 
 pub use client::{
     AccountInfo, BlockInfo, BlockSubscription, BroadcastResult, Client, EvidenceInfo, NodeStatus,
