@@ -3,7 +3,20 @@
 # the size-optimised `contract` profile, copies each module to
 # ${BAYLEDGER_CONTRACTS_DIR:-<workspace>/target/contracts}/<crate_name>.wasm, checks that it
 # carries the required ABI exports, and prints its size and SHA3-256.
+#
+# The system contracts (contracts/system/*) are deployed at genesis, so every member must
+# deploy byte-identical modules: the node embeds the copies checked in under
+# contracts/bundle/wasm/ (with checksums.txt). `--update-artifacts` refreshes those copies
+# from this build; the test `system_contract_artifacts_match_sources` fails while they differ.
+# Paths are remapped so the bytes do not depend on where the checkout or cargo's home is.
 set -euo pipefail
+
+UPDATE_ARTIFACTS=0
+case "${1:-}" in
+    "") ;;
+    --update-artifacts) UPDATE_ARTIFACTS=1 ;;
+    *) echo "usage: $0 [--update-artifacts]" >&2; exit 2 ;;
+esac
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TARGET=wasm32v1-none
@@ -12,6 +25,8 @@ cd "$ROOT"
 
 OUT_DIR="${BAYLEDGER_CONTRACTS_DIR:-$ROOT/target/contracts}"
 CARGO_TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+ARTIFACTS="$ROOT/contracts/bundle/wasm"
+export CARGO_TARGET_WASM32V1_NONE_RUSTFLAGS="--remap-path-prefix=$ROOT=/bayledger --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
 
 # Install the target once (rustup reads rust-toolchain.toml from $ROOT).
 if ! rustup target list --installed | grep -qx "$TARGET"; then
@@ -58,6 +73,7 @@ PY
 
 mkdir -p "$OUT_DIR"
 built=0
+system_sums=()
 for manifest in "$ROOT"/contracts/system/*/Cargo.toml "$ROOT"/contracts/examples/*/Cargo.toml; do
     [[ -f "$manifest" ]] || continue
     pkg="$(sed -n 's/^name[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' "$manifest" | head -n 1)"
@@ -74,8 +90,17 @@ for manifest in "$ROOT"/contracts/system/*/Cargo.toml "$ROOT"/contracts/examples
     read -r size sha3 <<<"$info"
     cp "$src" "$OUT_DIR/$name.wasm"
     printf '%-24s %8d bytes  sha3-256 %s  -> %s\n' "$name" "$size" "$sha3" "$OUT_DIR/$name.wasm"
+    if [[ $UPDATE_ARTIFACTS -eq 1 && "$manifest" == "$ROOT"/contracts/system/* ]]; then
+        mkdir -p "$ARTIFACTS"
+        cp "$src" "$ARTIFACTS/$name.wasm"
+        system_sums+=("$sha3  $name.wasm")
+    fi
     built=$((built + 1))
 done
 
 [[ $built -gt 0 ]] || { echo "error: no contracts found under contracts/system/ or contracts/examples/" >&2; exit 1; }
 echo "built $built contract(s) into $OUT_DIR"
+if [[ $UPDATE_ARTIFACTS -eq 1 ]]; then
+    printf '%s\n' "${system_sums[@]}" | sort -k2 >"$ARTIFACTS/checksums.txt"
+    echo "updated the checked-in system contracts in $ARTIFACTS (sha3-256 in checksums.txt)"
+fi
