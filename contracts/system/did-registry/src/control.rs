@@ -8,7 +8,7 @@ use crate::msg::AuthorizedResponse;
 use crate::state::{self, DidState};
 use alloc::format;
 use alloc::string::{String, ToString};
-use bayledger_contract_sdk::{Address, Error};
+use bayledger_contract_sdk::{Address, AddressParseError, Error};
 use core::fmt;
 
 /// Why an address controls a DID.
@@ -69,8 +69,11 @@ pub fn unauthorized(did: &Did, sender: &Address) -> Error {
 
 /// The `authorized` query.
 pub fn authorized(did: &str, address: &str) -> Result<AuthorizedResponse, Error> {
-    let address: Address =
-        address.parse().map_err(|e| Error::new(format!("invalid address {address:?}: {e}")))?;
+    let address: Address = address
+        .strip_prefix("0x")
+        .ok_or_else(|| String::from("address must start with 0x"))
+        .and_then(|hex| hex.parse().map_err(|e: AddressParseError| e.to_string()))
+        .map_err(|e| Error::new(format!("invalid address {address:?}: {e}")))?;
     let network = state::network()?;
     let answer = |authorized: bool, reason: String| Ok(AuthorizedResponse { authorized, reason });
     let did = match Did::parse(did, &network) {

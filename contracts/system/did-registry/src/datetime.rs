@@ -32,11 +32,17 @@ pub fn format_ms(ms: u64) -> String {
 pub fn parse(s: &str) -> Result<u64, String> {
     let b = s.as_bytes();
     let shape = || format!("{s:?} is not an XML dateTime YYYY-MM-DDThh:mm:ss[.fff](Z|±hh:mm)");
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':'
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
     {
         return Err(shape());
     }
-    let num = |from: usize, to: usize| -> Result<u64, String> { digits(&b[from..to]).ok_or_else(shape) };
+    let num =
+        |from: usize, to: usize| -> Result<u64, String> { digits(&b[from..to]).ok_or_else(shape) };
     let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
     let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
     if !(1970..=MAX_YEAR).contains(&year) {
@@ -56,15 +62,18 @@ pub fn parse(s: &str) -> Result<u64, String> {
             return Err(shape());
         }
         // First three digits, right-padded: ".5" is 500 ms.
-        millis = frac[..n].iter().chain([b'0'; 3].iter()).take(3).fold(0, |acc, c| {
-            acc * 10 + u64::from(c - b'0')
-        });
+        millis = frac[..n]
+            .iter()
+            .chain([b'0'; 3].iter())
+            .take(3)
+            .fold(0, |acc, c| acc * 10 + u64::from(c - b'0'));
         rest = &frac[n..];
     }
     let offset_ms = match rest {
         b"Z" => 0i64,
         [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let (oh, om) = (digits(&[*h1, *h2]).ok_or_else(shape)?, digits(&[*m1, *m2]).ok_or_else(shape)?);
+            let (oh, om) =
+                (digits(&[*h1, *h2]).ok_or_else(shape)?, digits(&[*m1, *m2]).ok_or_else(shape)?);
             if oh > 14 || om > 59 || (oh == 14 && om > 0) {
                 return Err(format!("{s:?}: time zone offsets are at most ±14:00"));
             }
@@ -78,8 +87,7 @@ pub fn parse(s: &str) -> Result<u64, String> {
         + millis;
     let local = i64::try_from(local).map_err(|_| shape())?;
     // Local time minus its offset is UTC.
-    u64::try_from(local - offset_ms)
-        .map_err(|_| format!("{s:?} is before 1970-01-01T00:00:00Z"))
+    u64::try_from(local - offset_ms).map_err(|_| format!("{s:?} is before 1970-01-01T00:00:00Z"))
 }
 
 fn digits(b: &[u8]) -> Option<u64> {

@@ -139,7 +139,8 @@ fn check_token(s: &str, what: &str, max: usize) -> Result<(), String> {
     if s.is_empty() || s.len() > max {
         return Err(format!("{what} must be 1-{max} characters, got {}", s.len()));
     }
-    if let Some(c) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+    if let Some(c) =
+        s.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
     {
         return Err(format!("{what} may contain only [A-Za-z0-9._-], found {c:?}"));
     }

@@ -210,11 +210,14 @@ impl DidDocument {
             }
             let mut seen: Vec<&str> = Vec::new();
             for reference in references {
-                let fragment = did::fragment_of(reference, &did_text).map_err(|e| invalid(name, e))?;
+                let fragment =
+                    did::fragment_of(reference, &did_text).map_err(|e| invalid(name, e))?;
                 let Some((_, key)) = method_keys.iter().find(|(f, _)| f == fragment) else {
                     return Err(invalid(
                         name,
-                        format!("{reference:?} does not name a verificationMethod of this document"),
+                        format!(
+                            "{reference:?} does not name a verificationMethod of this document"
+                        ),
                     ));
                 };
                 if seen.contains(&fragment) {
@@ -222,8 +225,10 @@ impl DidDocument {
                 }
                 seen.push(fragment);
                 if name == "authentication" {
-                    authentication
-                        .push(AuthKey { fragment: fragment.to_string(), address: keys::address(key) });
+                    authentication.push(AuthKey {
+                        fragment: fragment.to_string(),
+                        address: keys::address(key),
+                    });
                 }
             }
         }
@@ -260,7 +265,9 @@ fn check_context(context: &OneOrMany) -> Result<(), Error> {
         first => {
             return Err(invalid(
                 "@context",
-                format!("must start with {DID_CONTEXT_V1_1:?} or {DID_CONTEXT_V1:?}, got {first:?}"),
+                format!(
+                    "must start with {DID_CONTEXT_V1_1:?} or {DID_CONTEXT_V1:?}, got {first:?}"
+                ),
             ));
         }
     }
@@ -333,7 +340,9 @@ impl VerificationMethod {
             ("privateKeyJwk", self.private_key_jwk.is_some()),
         ];
         if let Some((name, _)) = private.iter().find(|(_, present)| *present) {
-            return Err(format!("contains private key material ({name}); publish only public keys"));
+            return Err(format!(
+                "contains private key material ({name}); publish only public keys"
+            ));
         }
         match &self.controller {
             None => self.controller = Some(did.to_string()),

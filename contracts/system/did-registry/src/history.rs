@@ -25,8 +25,9 @@ pub fn history(
         return Err(Error::new(format!("not found: {did} is not registered")));
     }
     let after = match start_after {
-        Some(text) => parse_version_id(text)
-            .map_err(|e| Error::new(format!("invalid start_after: {e}")))?,
+        Some(text) => {
+            parse_version_id(text).map_err(|e| Error::new(format!("invalid start_after: {e}")))?
+        }
         None => 0,
     };
     let limit = limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize;

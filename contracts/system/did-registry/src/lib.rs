@@ -41,9 +41,9 @@ pub mod one_or_many;
 pub mod operations;
 pub mod resolve;
 mod state;
-mod uri;
 #[cfg(test)]
 mod tests;
+mod uri;
 
 bayledger_contract_sdk::entry_points! {
     instantiate: contract::instantiate,

@@ -175,9 +175,8 @@ pub struct ConfigResponse {
 
 /// Parses a version id: the decimal form of a version number ≥ 1, without leading zeros.
 pub fn parse_version_id(text: &str) -> Result<u64, alloc::string::String> {
-    let canonical = !text.is_empty()
-        && text.bytes().all(|b| b.is_ascii_digit())
-        && !text.starts_with('0');
+    let canonical =
+        !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) && !text.starts_with('0');
     text.parse::<u64>()
         .ok()
         .filter(|_| canonical)

@@ -117,9 +117,7 @@ fn active_state(version: u64, validated: &Validated) -> Result<DidState, Error> 
                 )));
             }
             Some(s) if s.deactivated => {
-                return Err(Error::new(format!(
-                    "invalid controller: {controller} is deactivated"
-                )));
+                return Err(Error::new(format!("invalid controller: {controller} is deactivated")));
             }
             Some(_) => {}
         }

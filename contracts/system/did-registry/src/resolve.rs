@@ -139,7 +139,8 @@ pub fn resolve(
     };
 
     let meta = state::existing_version(did.id(), version)?;
-    let created = if version == 1 { meta.time_ms } else { state::existing_version(did.id(), 1)?.time_ms };
+    let created =
+        if version == 1 { meta.time_ms } else { state::existing_version(did.id(), 1)?.time_ms };
     let next = if version < current.version {
         Some(state::existing_version(did.id(), version + 1)?)
     } else {

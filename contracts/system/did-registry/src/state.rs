@@ -327,7 +327,10 @@ mod tests {
         let state = DidState {
             version: 3,
             deactivated: false,
-            authentication: alloc::vec![AuthKey { fragment: "key-1".into(), address: Address([1; 20]) }],
+            authentication: alloc::vec![AuthKey {
+                fragment: "key-1".into(),
+                address: Address([1; 20])
+            }],
             controllers: alloc::vec!["bank".into(), "regulator".into()],
         };
         assert_eq!(DidState::decode(&state.encode()), Ok(state.clone()));
@@ -353,11 +356,11 @@ mod tests {
             controllers: Vec::new(),
         };
         // "a" is a prefix of "ab": the length byte keeps their versions apart.
-        for (id, v, t) in [("ab", 1, 10), ("a", 1, 20), ("a", 2, 30), ("a", 256, 40), ("b", 1, 50)] {
+        for (id, v, t) in [("ab", 1, 10), ("a", 1, 20), ("a", 2, 30), ("a", 256, 40), ("b", 1, 50)]
+        {
             record_version(id, &state(v), &meta(t), b"{}");
         }
-        let listed: Vec<u64> =
-            versions_after("a", 0).map(|e| e.expect("decodes").0).collect();
+        let listed: Vec<u64> = versions_after("a", 0).map(|e| e.expect("decodes").0).collect();
         assert_eq!(listed, [1, 2, 256]);
         let rest: Vec<u64> = versions_after("a", 2).map(|e| e.expect("decodes").0).collect();
         assert_eq!(rest, [256]);
@@ -370,7 +373,12 @@ mod tests {
         let times = [100, 200, 200, 300, 450];
         for (i, t) in times.iter().enumerate() {
             let v = i as u64 + 1;
-            let state = DidState { version: v, deactivated: false, authentication: Vec::new(), controllers: Vec::new() };
+            let state = DidState {
+                version: v,
+                deactivated: false,
+                authentication: Vec::new(),
+                controllers: Vec::new(),
+            };
             record_version("x", &state, &meta(*t), b"{}");
         }
         let at = |t| version_at("x", 5, t).expect("reads");
