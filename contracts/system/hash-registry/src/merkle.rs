@@ -164,6 +164,7 @@ fn subproof(
 mod tests {
     use super::*;
     use alloc::collections::BTreeMap;
+    use alloc::string::ToString;
     use core::cell::{Cell, RefCell};
 
     /// Nodes in memory, counting reads.
@@ -208,6 +209,79 @@ mod tests {
         assert_eq!(
             hex(leaf_hash(b"")),
             "0x6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"
+        );
+    }
+
+    /// The reference vectors of transparency-dev/merkle (`testonly/reference_test.go`), the
+    /// RFC 6962 test data: eight leaves, the roots of every prefix, and some proofs.
+    #[test]
+    fn reference_test_vectors() {
+        let leaves: [&[u8]; 8] = [
+            b"",
+            &[0x00],
+            &[0x10],
+            &[0x20, 0x21],
+            &[0x30, 0x31],
+            &[0x40, 0x41, 0x42, 0x43],
+            &[0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57],
+            &[
+                0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d,
+                0x6e, 0x6f,
+            ],
+        ];
+        let m = Memory::default();
+        for (i, leaf) in leaves.iter().enumerate() {
+            for (level, at, hash) in append(&m, i as u64, leaf_hash(leaf)).expect("append") {
+                m.nodes.borrow_mut().insert((level, at), hash);
+            }
+        }
+        let hex = |d: &[Digest]| {
+            d.iter().map(|x| crate::hex::encode(x)[2..].to_string()).collect::<Vec<_>>()
+        };
+        let roots: Vec<Digest> = (1..=8).map(|n| root(&m, n).expect("root")).collect();
+        assert_eq!(
+            hex(&roots),
+            [
+                "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+                "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+                "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+                "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+                "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+                "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+                "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+                "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+            ]
+        );
+        assert_eq!(
+            hex(&inclusion_path(&m, 5, 8).expect("path")),
+            [
+                "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+                "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+            ]
+        );
+        assert_eq!(
+            hex(&inclusion_path(&m, 1, 5).expect("path")),
+            [
+                "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+                "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+            ]
+        );
+        assert_eq!(
+            hex(&consistency_path(&m, 2, 5).expect("proof")),
+            [
+                "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+            ]
+        );
+        assert_eq!(
+            hex(&consistency_path(&m, 6, 8).expect("proof")),
+            [
+                "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+                "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+                "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+            ]
         );
     }
 
