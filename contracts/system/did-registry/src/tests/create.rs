@@ -30,7 +30,7 @@ fn create_defaults_the_did_to_the_senders_address_and_normalises_the_document() 
             "assertionMethod": ["#key-1"],
         })
     );
-    assert_eq!(authorized(&did, alice.address()).0, true);
+    assert!(authorized(&did, alice.address()).0);
 }
 
 #[test]
@@ -103,8 +103,8 @@ fn a_controller_may_create_a_document_it_controls() {
         "authentication": ["#key-1"],
     });
     let did = create(&bank, branch);
-    assert_eq!(authorized(&did, bank.address()).0, true);
-    assert_eq!(authorized(&did, branch_key.address()).0, true);
+    assert!(authorized(&did, bank.address()).0);
+    assert!(authorized(&did, branch_key.address()).0);
 }
 
 #[test]
