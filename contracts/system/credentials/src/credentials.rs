@@ -39,8 +39,9 @@ pub(crate) fn load_no(no: u64) -> Result<CredentialRecord, Error> {
         .ok_or_else(|| Error::new(format!("storage: credential number {no} is missing")))
 }
 
+/// The [`BY_SUBJECT`] key of credential `no`: newest first within a subject and type.
 fn subject_key(subject: &str, credential_type: &str, no: u64) -> Vec<u8> {
-    Key::new().str(subject).str(credential_type).u64(no).into_vec()
+    Key::new().str(subject).str(credential_type).u64(u64::MAX - no).into_vec()
 }
 
 /// The [`BY_ISSUER`] key of `issuer`'s credential at `status_index`.
@@ -282,7 +283,7 @@ fn page(
     Ok(CredentialsResponse { credentials })
 }
 
-/// `credentials_by_subject`: by type id, then issuance order.
+/// `credentials_by_subject`: by type id, then newest first.
 pub(crate) fn by_subject(
     subject: &str,
     credential_type: Option<&str>,
@@ -336,7 +337,7 @@ pub(crate) fn by_issuer(
     page(&BY_ISSUER, &Key::new().str(issuer).into_vec(), after, limit)
 }
 
-/// The credential numbers of `subject`'s credentials of `credential_type`, in issuance order.
+/// The credential numbers of `subject`'s credentials of `credential_type`, newest first.
 pub(crate) fn numbers_of(
     subject: &str,
     credential_type: &str,

@@ -20,7 +20,8 @@ fn issuer_key(credential_type: &str, issuer: &str) -> Vec<u8> {
     Key::new().str(credential_type).str(issuer).into_vec()
 }
 
-fn load(credential_type: &str, issuer: &str) -> Result<IssuerRecord, Error> {
+/// The authorisation periods of `issuer` for `credential_type` (none if never admitted).
+pub(crate) fn load(credential_type: &str, issuer: &str) -> Result<IssuerRecord, Error> {
     Ok(ISSUERS.get(&issuer_key(credential_type, issuer))?.unwrap_or_default())
 }
 

@@ -55,10 +55,12 @@
 //!   "by"}…]}` — status, issuer authorisation and history as of `at_ms`;
 //! - `{"holds_valid": {"subject", "credential_type", "at_ms"?}}` → `{"valid", "credential_id",
 //!   "reason"}` (the cross-contract interface of docs/domain-contracts.md);
-//! - `{"credentials_by_subject": {"subject", "credential_type"?, "start_after"?, "limit"?}}`,
-//!   `{"credentials_by_issuer": {"issuer", "start_after"?, "limit"?}}` → `{"credentials":
-//!   [{"id", "credential_type", "issuer", "subject", "issued_at_ms", "valid_from_ms",
-//!   "valid_until_ms", "status"}…]}` (`start_after` is a credential id of that list);
+//! - `{"credentials_by_subject": {"subject", "credential_type"?, "start_after"?, "limit"?}}`
+//!   (by type id, then newest first),
+//!   `{"credentials_by_issuer": {"issuer", "start_after"?, "limit"?}}` (by status index) →
+//!   `{"credentials": [{"id", "credential_type", "issuer", "subject", "issued_at_ms",
+//!   "valid_from_ms", "valid_until_ms", "status"}…]}` (`start_after` is a credential id of
+//!   that list; `status` is the current one);
 //! - `{"status_list": {"issuer", "purpose": "revocation"|"suspension", "list"?, "at_ms"?}}` →
 //!   `{"issuer", "purpose", "list", "at_ms", "size": 131072, "encoded_list"}`; see
 //!   [`status_list`] for the bit layout and encoding.

@@ -182,7 +182,7 @@ pub enum QueryMsg {
         #[serde(default)]
         at_ms: Option<u64>,
     },
-    /// A page of a subject's credentials, by type id then issuance order.
+    /// A page of a subject's credentials, by type id, then newest first.
     CredentialsBySubject {
         /// The subject's DID.
         subject: String,

@@ -50,7 +50,7 @@ pub(crate) const CREDENTIALS: Map<u64, CredentialRecord> = Map::new("credentials
 pub(crate) const NEXT_CREDENTIAL_NO: Item<u64> = Item::new("next_credential_no");
 /// Raw 32-byte VC hash → credential number (a VC is anchored once).
 pub(crate) const VC_HASHES: Map<Vec<u8>, u64> = Map::new("vc_hashes");
-/// (subject DID, type id, credential number `u64`) → credential number.
+/// (subject DID, type id, `u64::MAX` − credential number) → credential number: newest first.
 pub(crate) const BY_SUBJECT: Map<Vec<u8>, u64> = Map::new("by_subject");
 /// (issuer DID, status index `u64`) → credential number.
 pub(crate) const BY_ISSUER: Map<Vec<u8>, u64> = Map::new("by_issuer");

@@ -2,36 +2,37 @@
 //! docs/domain-contracts.md defines it (used by policy contracts such as health-data-policy).
 
 use crate::credentials::{load_no, numbers_of};
-use crate::issuers::authorized_at;
-use crate::record::{CredentialRecord, Status};
+use crate::issuers;
+use crate::record::{CredentialRecord, IssuerRecord, Status};
 use crate::response::HoldsValidResponse;
 use crate::validate;
+use alloc::collections::BTreeMap;
+use alloc::collections::btree_map::Entry;
 use alloc::format;
 use alloc::string::String;
 use bayledger_contract_sdk::Error;
 
-/// `Ok(Ok(()))` when `c` is valid at `t`; `Ok(Err(why))` when it is not.
-fn check(c: &CredentialRecord, t: u64) -> Result<Result<(), String>, Error> {
+/// `Ok(())` when `c` is valid at `t`, otherwise why not. `issuer` holds the authorisation
+/// periods of `c`'s issuer for `c`'s type.
+fn check(c: &CredentialRecord, issuer: &IssuerRecord, t: u64) -> Result<(), String> {
     let status = c.status_at(t).unwrap_or(Status::Active);
     if status != Status::Active {
-        return Ok(Err(format!("credential {:?} is {} at {t}", c.id, status.as_str())));
+        return Err(format!("credential {:?} is {} at {t}", c.id, status.as_str()));
     }
-    if let Err(why) = c.within_validity(t) {
-        return Ok(Err(format!("credential {:?} is {why}", c.id)));
-    }
-    if !authorized_at(&c.credential_type, &c.issuer, c.issued_at_ms)? {
-        return Ok(Err(format!(
+    c.within_validity(t).map_err(|why| format!("credential {:?} is {why}", c.id))?;
+    if !issuer.authorized_at(c.issued_at_ms) {
+        return Err(format!(
             "issuer {} was not authorised for {:?} when credential {:?} was issued",
             c.issuer, c.credential_type, c.id
-        )));
+        ));
     }
-    if !authorized_at(&c.credential_type, &c.issuer, t)? {
-        return Ok(Err(format!(
+    if !issuer.authorized_at(t) {
+        return Err(format!(
             "issuer {} of credential {:?} is not authorised for {:?} at {t}",
             c.issuer, c.id, c.credential_type
-        )));
+        ));
     }
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// True when a credential of `credential_type` for `subject` was issued at or before `at_ms`
@@ -45,31 +46,39 @@ pub(crate) fn holds_valid(
 ) -> Result<HoldsValidResponse, Error> {
     validate::did("subject", subject)?;
     validate::type_id("credential_type", credential_type)?;
-    let mut valid = None;
+    let mut issuers: BTreeMap<String, IssuerRecord> = BTreeMap::new();
     let mut latest_invalid = None;
+    // Newest first, so the first valid one is the answer.
     for no in numbers_of(subject, credential_type) {
         let c = load_no(no?)?;
-        // Numbers follow issuance order, so every later one was issued after `at_ms` too.
         if c.issued_at_ms > at_ms {
-            break;
+            continue;
         }
-        match check(&c, at_ms)? {
-            Ok(()) => valid = Some(c.id),
-            Err(why) => latest_invalid = Some((c.id, why)),
+        let issuer = match issuers.entry(c.issuer.clone()) {
+            Entry::Occupied(cached) => cached.into_mut(),
+            Entry::Vacant(slot) => slot.insert(issuers::load(credential_type, &c.issuer)?),
+        };
+        match check(&c, issuer, at_ms) {
+            Ok(()) => {
+                return Ok(HoldsValidResponse {
+                    reason: format!(
+                        "credential {:?} is active, within its validity window, and from an authorised issuer",
+                        c.id
+                    ),
+                    valid: true,
+                    credential_id: Some(c.id),
+                });
+            }
+            Err(why) => {
+                latest_invalid.get_or_insert((c.id, why));
+            }
         }
     }
-    Ok(match (valid, latest_invalid) {
-        (Some(id), _) => HoldsValidResponse {
-            reason: format!(
-                "credential {id:?} is active, within its validity window, and from an authorised issuer"
-            ),
-            valid: true,
-            credential_id: Some(id),
-        },
-        (None, Some((id, why))) => {
+    Ok(match latest_invalid {
+        Some((id, why)) => {
             HoldsValidResponse { valid: false, credential_id: Some(id), reason: why }
         }
-        (None, None) => HoldsValidResponse {
+        None => HoldsValidResponse {
             valid: false,
             credential_id: None,
             reason: format!("{subject} holds no {credential_type:?} credential issued by {at_ms}"),

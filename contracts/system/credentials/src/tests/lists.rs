@@ -33,7 +33,7 @@ fn populated() {
 }
 
 #[test]
-fn a_subjects_credentials_page_by_type_then_issuance() {
+fn a_subjects_credentials_page_by_type_then_newest_first() {
     populated();
     let by_subject = |extra: Value| {
         let mut msg = json!({"credentials_by_subject": {"subject": TRAVELLER}});
@@ -42,18 +42,21 @@ fn a_subjects_credentials_page_by_type_then_issuance() {
         }
         ids(query(msg))
     };
-    assert_eq!(by_subject(json!({})), ["urn:h0", "urn:h1", "urn:k0", "urn:h2", "urn:v0"]);
-    assert_eq!(by_subject(json!({"limit": 2})), ["urn:h0", "urn:h1"]);
-    assert_eq!(by_subject(json!({"start_after": "urn:h1", "limit": 2})), ["urn:k0", "urn:h2"]);
-    assert_eq!(by_subject(json!({"start_after": "urn:h2"})), ["urn:v0"]);
+    assert_eq!(by_subject(json!({})), ["urn:h2", "urn:k0", "urn:h1", "urn:h0", "urn:v0"]);
+    assert_eq!(by_subject(json!({"limit": 2})), ["urn:h2", "urn:k0"]);
+    assert_eq!(by_subject(json!({"start_after": "urn:k0", "limit": 2})), ["urn:h1", "urn:h0"]);
+    assert_eq!(by_subject(json!({"start_after": "urn:h0"})), ["urn:v0"]);
     assert_eq!(by_subject(json!({"credential_type": VACCINATION})), ["urn:v0"]);
-    assert_eq!(by_subject(json!({"credential_type": HEALTH, "start_after": "urn:k0"})), ["urn:h2"]);
-    ok(GD_KEY, json!({"suspend": {"id": "urn:h0", "reason": "review"}}));
+    assert_eq!(
+        by_subject(json!({"credential_type": HEALTH, "start_after": "urn:k0"})),
+        ["urn:h1", "urn:h0"]
+    );
+    ok(GD_KEY, json!({"suspend": {"id": "urn:h2", "reason": "review"}}));
     let first = query(json!({"credentials_by_subject": {"subject": TRAVELLER, "limit": 1}}));
     assert_eq!(
         first,
         json!({"credentials": [{
-            "id": "urn:h0",
+            "id": "urn:h2",
             "credential_type": HEALTH,
             "issuer": GD,
             "subject": TRAVELLER,
@@ -122,8 +125,8 @@ fn pages_default_to_ten_and_cap_at_one_hundred() {
     assert_eq!(count(json!(0)), Some(0));
     assert_eq!(
         ids(query(
-            json!({"credentials_by_subject": {"subject": TRAVELLER, "start_after": "urn:n:103"}})
+            json!({"credentials_by_subject": {"subject": TRAVELLER, "start_after": "urn:n:001"}})
         )),
-        ["urn:n:104"]
+        ["urn:n:000"]
     );
 }
