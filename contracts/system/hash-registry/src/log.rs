@@ -93,7 +93,7 @@ pub fn consistency_path(first: u64, second: u64) -> Result<Vec<Digest>, Error> {
 }
 
 /// Refuses a tree size beyond the log.
-pub fn check_size(field: &str, size: u64, log_size: u64) -> Result<(), Error> {
+fn check_size(field: &str, size: u64, log_size: u64) -> Result<(), Error> {
     if size > log_size {
         return Err(Error::new(format!("invalid {field}: {size} exceeds the log size {log_size}")));
     }

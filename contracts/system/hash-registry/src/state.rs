@@ -91,7 +91,7 @@ impl Codec for Entry {
     fn decode(bytes: &[u8]) -> Result<Self, Error> {
         let mut r = Reader::new(bytes, "registration");
         let log_index = r.u64()?;
-        let registration = Registration::from_leaf(r.take(bytes.len() - 8)?)?;
+        let registration = Registration::from_leaf(r.rest())?;
         Ok(Entry { log_index, registration })
     }
 }
@@ -259,4 +259,65 @@ pub fn by_registrant(
 
 fn registrant_key(registrant: &Address, log_index: u64) -> Vec<u8> {
     [BY_REGISTRANT.prefix().as_slice(), &registrant.0, &log_index.to_be_bytes()].concat()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    #[test]
+    fn records_round_trip() {
+        let head = TreeHead { size: 0x0102, root: [7; 32] };
+        assert_eq!(head.encode().len(), 40);
+        assert_eq!(head.encode()[..8], [0, 0, 0, 0, 0, 0, 1, 2]);
+        assert_eq!(TreeHead::decode(&head.encode()), Ok(head));
+        assert_eq!(NodeId::decode(&NodeId(3, 9).encode()), Ok(NodeId(3, 9)));
+
+        let cosigners = vec![
+            Cosignature { address: Address([1; 20]), at_ms: 5, height: 6 },
+            Cosignature { address: Address([2; 20]), at_ms: 7, height: 8 },
+        ];
+        for change in [
+            None,
+            Some(StatusChange {
+                kind: ChangeKind::Revoked,
+                at_ms: 9,
+                height: 10,
+                actor: Address([3; 20]),
+                reason: "withdrawn".into(),
+            }),
+            Some(StatusChange {
+                kind: ChangeKind::Superseded([4; 32]),
+                at_ms: 11,
+                height: 12,
+                actor: Address([3; 20]),
+                reason: "amended ✓".into(),
+            }),
+        ] {
+            let record = StatusRecord { cosigners: cosigners.clone(), change };
+            assert_eq!(StatusRecord::decode(&record.encode()), Ok(record));
+        }
+        assert_eq!(StatusRecord::decode(&[0, 0]), Ok(StatusRecord::default()));
+    }
+
+    #[test]
+    fn corrupt_records_are_refused() {
+        let err = |r: Result<StatusRecord, Error>| r.map_err(|e| e.to_string());
+        assert_eq!(
+            err(StatusRecord::decode(&[0, 3])),
+            Err("corrupt status record: unknown status kind".into())
+        );
+        assert_eq!(
+            err(StatusRecord::decode(&[1, 0])),
+            Err("corrupt status record: truncated".into())
+        );
+        assert_eq!(
+            err(StatusRecord::decode(&[0, 0, 0])),
+            Err("corrupt status record: trailing bytes".into())
+        );
+        assert!(TreeHead::decode(&[0; 39]).is_err());
+        assert!(Entry::decode(&[0; 7]).is_err());
+        assert!(Bytes32::decode(&[0; 31]).is_err());
+    }
 }

@@ -2,6 +2,8 @@
 //! helpers, every response and every event is checked against the JSON Schemas in `schema/`;
 //! a refused message that the schema also rejects must be refused as `invalid …` or `limit: …`.
 
+#[path = "../../tests/support/rfc9162.rs"]
+mod rfc9162;
 #[path = "../../tests/support/schemas.rs"]
 mod schemas;
 

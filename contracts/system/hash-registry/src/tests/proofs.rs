@@ -6,133 +6,13 @@
 use super::*;
 use ct_merkle::mem_backed_tree::MemoryBackedTree;
 use ct_merkle::{ConsistencyProof, InclusionProof, RootHash};
-use sha2::{Digest as _, Sha256};
+use rfc9162::{H, leaf_hash, mth, verify_consistency, verify_inclusion};
+use sha2::Sha256;
 
-type H = [u8; 32];
 const SIZES: u64 = 70;
 
-fn sha(parts: &[&[u8]]) -> H {
-    let mut hasher = Sha256::new();
-    for p in parts {
-        hasher.update(p);
-    }
-    hasher.finalize().into()
-}
-
-fn leaf_hash(leaf: &[u8]) -> H {
-    sha(&[&[0], leaf])
-}
-
-fn node(left: &H, right: &H) -> H {
-    sha(&[&[1], left, right])
-}
-
-/// RFC 9162 `MTH(D[n])` straight from its definition (§2.1.1).
-fn mth(leaves: &[Vec<u8>]) -> H {
-    match leaves.len() {
-        0 => sha(&[]),
-        1 => leaf_hash(&leaves[0]),
-        n => {
-            // k: the largest power of two smaller than n.
-            let mut k = 1;
-            while k * 2 < n {
-                k *= 2;
-            }
-            node(&mth(&leaves[..k]), &mth(&leaves[k..]))
-        }
-    }
-}
-
-/// RFC 9162 §2.1.3.2: verifying an inclusion proof.
-fn verify_inclusion(leaf_index: u64, tree_size: u64, hash: H, path: &[H], root: &H) -> bool {
-    // 1. leaf_index must be below tree_size.
-    if leaf_index >= tree_size {
-        return false;
-    }
-    // 2.-3.
-    let (mut fn_, mut sn, mut r) = (leaf_index, tree_size - 1, hash);
-    // 4.
-    for p in path {
-        if sn == 0 {
-            return false;
-        }
-        if fn_ & 1 == 1 || fn_ == sn {
-            r = node(p, &r);
-            if fn_ & 1 == 0 {
-                while fn_ & 1 == 0 && fn_ != 0 {
-                    fn_ >>= 1;
-                    sn >>= 1;
-                }
-            }
-        } else {
-            r = node(&r, p);
-        }
-        fn_ >>= 1;
-        sn >>= 1;
-    }
-    // 5.
-    sn == 0 && r == *root
-}
-
-/// RFC 9162 §2.1.4.2: verifying consistency between two tree heads (0 < first < second).
-fn verify_consistency(
-    first: u64,
-    second: u64,
-    first_hash: &H,
-    second_hash: &H,
-    path: &[H],
-) -> bool {
-    if first == 0 || first >= second {
-        return false;
-    }
-    // 1.
-    if path.is_empty() {
-        return false;
-    }
-    // 2.
-    let mut path = path.to_vec();
-    if first.is_power_of_two() {
-        path.insert(0, *first_hash);
-    }
-    // 3.-4.
-    let (mut fn_, mut sn) = (first - 1, second - 1);
-    while fn_ & 1 == 1 {
-        fn_ >>= 1;
-        sn >>= 1;
-    }
-    // 5.
-    let (mut fr, mut sr) = (path[0], path[0]);
-    // 6.
-    for c in &path[1..] {
-        if sn == 0 {
-            return false;
-        }
-        if fn_ & 1 == 1 || fn_ == sn {
-            fr = node(c, &fr);
-            sr = node(c, &sr);
-            if fn_ & 1 == 0 {
-                while !(fn_ & 1 == 1 || fn_ == 0) {
-                    fn_ >>= 1;
-                    sn >>= 1;
-                }
-            }
-        } else {
-            sr = node(&sr, c);
-        }
-        fn_ >>= 1;
-        sn >>= 1;
-    }
-    // 7.
-    fr == *first_hash && sr == *second_hash && sn == 0
-}
-
 fn bytes(v: &Value) -> Vec<u8> {
-    let s = v.as_str().unwrap_or_else(|| panic!("not a hex string: {v}"));
-    let digits = s.strip_prefix("0x").expect("0x prefix");
-    (0..digits.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("hex"))
-        .collect()
+    rfc9162::from_hex(v.as_str().unwrap_or_else(|| panic!("not a hex string: {v}")))
 }
 
 fn digest(v: &Value) -> H {
@@ -180,6 +60,11 @@ impl Expected<'_> {
     }
 }
 
+/// Who registers hash `n` in [`populated`].
+fn sender_of(n: u32) -> Address {
+    if n.is_multiple_of(3) { BANK_HK } else { BANK_SZ }
+}
+
 /// Fills the log with `SIZES` registrations made every way the contract appends (single,
 /// batch, supersede), with varied fields, senders and blocks; returns the expected leaves.
 fn populated() -> Vec<Vec<u8>> {
@@ -189,7 +74,7 @@ fn populated() -> Vec<Vec<u8>> {
     while (leaves.len() as u64) < SIZES {
         let height = 11 + u64::from(n) / 4;
         at_height(height);
-        let sender = if n % 3 == 0 { BANK_HK } else { BANK_SZ };
+        let sender = sender_of(n);
         let base = Expected {
             hash: n,
             registrant: sender,
@@ -213,7 +98,7 @@ fn populated() -> Vec<Vec<u8>> {
             // Supersede the previous registration (made by the same sender below).
             9 => {
                 let old = n - 1;
-                let old_sender = if old % 3 == 0 { BANK_HK } else { BANK_SZ };
+                let old_sender = sender_of(old);
                 let msg = json!({"supersede": {"hash": hash(old), "reason": "amended", "new": entry(n, "kyc-record")}});
                 call_as(old_sender, msg).expect("supersedes");
                 leaves.push(
@@ -221,7 +106,7 @@ fn populated() -> Vec<Vec<u8>> {
                 );
             }
             _ => {
-                let scheme = (n % 2 == 0).then_some("sha3-256(salt||data)");
+                let scheme = n.is_multiple_of(2).then_some("sha3-256(salt||data)");
                 let uri = (n % 5 == 1).then_some("urn:bank:record:42");
                 let msg = json!({"register": {"hash": hash(n), "data_type": "fhir:Patient", "commitment_scheme": scheme, "metadata_uri": uri}});
                 call_as(sender, msg).expect("registers");
