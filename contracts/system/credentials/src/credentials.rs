@@ -18,6 +18,7 @@ use alloc::format;
 use alloc::string::ToString;
 use alloc::vec;
 use alloc::vec::Vec;
+use bayledger_contract_sdk::storage::Map;
 use bayledger_contract_sdk::{Error, env};
 
 /// Most status-history entries of one credential, issuance included (keeps the record and
@@ -271,7 +272,7 @@ fn summary(r: CredentialRecord) -> CredentialSummary {
 }
 
 fn page(
-    index: &bayledger_contract_sdk::storage::Map<Vec<u8>, u64>,
+    index: &Map<Vec<u8>, u64>,
     prefix: &[u8],
     after: Option<Vec<u8>>,
     limit: Option<u32>,
