@@ -54,7 +54,7 @@ fn record(
     at: &str,
 ) -> Result<u64, Error> {
     let hash_hex = hex::encode(&new.hash);
-    if state::entry(&new.hash)?.is_some() {
+    if state::is_registered(&new.hash) {
         return Err(Error::new(format!(
             "already exists: hash {hash_hex} is already registered{at}"
         )));

@@ -124,15 +124,15 @@
 
 extern crate alloc;
 
-mod actions;
-mod binary;
+pub mod actions;
+pub mod binary;
 pub mod contract;
 pub mod hex;
 pub mod leaf;
-mod log;
+pub mod log;
 pub mod merkle;
 pub mod msg;
-mod queries;
+pub mod queries;
 pub mod state;
 #[cfg(test)]
 mod tests;

@@ -211,6 +211,11 @@ pub const STATUS: Map<Bytes32, StatusRecord> = Map::new("status");
 /// compound, so only its prefix is used, with raw storage (the key type is nominal).
 const BY_REGISTRANT: Map<Bytes32, Bytes32> = Map::new("by_registrant");
 
+/// Whether `hash` is registered (without decoding its record).
+pub fn is_registered(hash: &Hash) -> bool {
+    REGISTRATIONS.has(&Bytes32(*hash))
+}
+
 /// The registration of `hash`, if any.
 pub fn entry(hash: &Hash) -> Result<Option<Entry>, Error> {
     REGISTRATIONS.get(&Bytes32(*hash))
