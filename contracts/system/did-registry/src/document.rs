@@ -174,32 +174,59 @@ impl DidDocument {
         match &self.id {
             None => self.id = Some(did_text.clone()),
             Some(id) if *id == did_text => {}
-            Some(id) => {
-                return Err(invalid("id", format!("{id:?} is not the DID {did_text}")));
-            }
+            Some(id) => return Err(invalid("id", format!("{id:?} is not the DID {did_text}"))),
         }
         let controllers = match &self.controller {
             Some(c) => check_controllers(c, did)?,
             None => Vec::new(),
         };
+        // Fragments of methods and services, which must all differ (DID Core: unique ids).
+        let mut fragments = Vec::new();
+        let method_keys = self.check_methods(&did_text, &mut fragments)?;
+        let authentication = self.check_relationships(&did_text, &method_keys)?;
+        self.check_services(&did_text, &mut fragments)?;
 
+        let json = serde_json::to_vec(&self)
+            .map_err(|e| Error::new(format!("cannot encode document: {e}")))?;
+        if json.len() > MAX_DOCUMENT_BYTES {
+            return Err(Error::new(format!(
+                "limit: the document is {} bytes of JSON; at most {MAX_DOCUMENT_BYTES}",
+                json.len()
+            )));
+        }
+        Ok(Validated { document: self, json, authentication, controllers })
+    }
+
+    /// Checks every verification method (filling in controllers); returns `(fragment, key)`s.
+    fn check_methods(
+        &mut self,
+        did: &str,
+        fragments: &mut Vec<String>,
+    ) -> Result<Vec<(String, CompressedKey)>, Error> {
         if self.verification_method.len() > MAX_METHODS {
             return Err(Error::new(format!(
                 "limit: at most {MAX_METHODS} verification methods, got {}",
                 self.verification_method.len()
             )));
         }
-        // Fragments of methods and services, which must all differ (DID Core: unique ids).
-        let mut fragments: Vec<String> = Vec::new();
-        let mut method_keys: Vec<(String, CompressedKey)> = Vec::new();
+        let mut method_keys = Vec::new();
         for vm in &mut self.verification_method {
             let field = format!("verificationMethod {:?}", vm.id);
-            let fragment = unique_fragment(&vm.id, &did_text, &mut fragments)
-                .map_err(|e| invalid(&field, e))?;
-            let key = vm.check(&did_text).map_err(|e| invalid(&field, e))?;
+            let fragment =
+                unique_fragment(&vm.id, did, fragments).map_err(|e| invalid(&field, e))?;
+            let key = vm.check(did).map_err(|e| invalid(&field, e))?;
             method_keys.push((fragment, key));
         }
+        Ok(method_keys)
+    }
 
+    /// Checks that every relationship references distinct methods of this document; returns
+    /// the `authentication` keys with their addresses.
+    fn check_relationships(
+        &self,
+        did: &str,
+        method_keys: &[(String, CompressedKey)],
+    ) -> Result<Vec<AuthKey>, Error> {
         let mut authentication = Vec::new();
         for (name, references) in self.relationships() {
             if references.len() > MAX_METHODS {
@@ -210,8 +237,7 @@ impl DidDocument {
             }
             let mut seen: Vec<&str> = Vec::new();
             for reference in references {
-                let fragment =
-                    did::fragment_of(reference, &did_text).map_err(|e| invalid(name, e))?;
+                let fragment = did::fragment_of(reference, did).map_err(|e| invalid(name, e))?;
                 let Some((_, key)) = method_keys.iter().find(|(f, _)| f == fragment) else {
                     return Err(invalid(
                         name,
@@ -225,14 +251,15 @@ impl DidDocument {
                 }
                 seen.push(fragment);
                 if name == "authentication" {
-                    authentication.push(AuthKey {
-                        fragment: fragment.to_string(),
-                        address: keys::address(key),
-                    });
+                    let address = keys::address(key);
+                    authentication.push(AuthKey { fragment: fragment.to_string(), address });
                 }
             }
         }
+        Ok(authentication)
+    }
 
+    fn check_services(&self, did: &str, fragments: &mut Vec<String>) -> Result<(), Error> {
         if self.service.len() > MAX_SERVICES {
             return Err(Error::new(format!(
                 "limit: at most {MAX_SERVICES} services, got {}",
@@ -241,20 +268,10 @@ impl DidDocument {
         }
         for service in &self.service {
             let field = format!("service {:?}", service.id);
-            unique_fragment(&service.id, &did_text, &mut fragments)
-                .map_err(|e| invalid(&field, e))?;
+            unique_fragment(&service.id, did, fragments).map_err(|e| invalid(&field, e))?;
             service.check().map_err(|e| invalid(&field, e))?;
         }
-
-        let json = serde_json::to_vec(&self)
-            .map_err(|e| Error::new(format!("cannot encode document: {e}")))?;
-        if json.len() > MAX_DOCUMENT_BYTES {
-            return Err(Error::new(format!(
-                "limit: the document is {} bytes of JSON; at most {MAX_DOCUMENT_BYTES}",
-                json.len()
-            )));
-        }
-        Ok(Validated { document: self, json, authentication, controllers })
+        Ok(())
     }
 }
 
