@@ -11,6 +11,7 @@
 
 use crate::config::NodeConfig;
 use bayledger_genesis::Genesis;
+use bayledger_system_contracts::{SystemConfig, with_system_contracts};
 use bayledger_types::{Address, SecretKey};
 use eyre::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
@@ -119,13 +120,27 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Creates a home with a fresh validator key; returns the key.
+/// Creates a home with a fresh validator key and a single-validator genesis that carries the
+/// system contracts (docs/domain-contracts.md); returns the key.
 pub fn init_home(
     home: &Home,
     chain_id: &str,
     moniker: &str,
     block_time_ms: u64,
     force: bool,
+) -> Result<SecretKey> {
+    init_home_with_committee(home, chain_id, moniker, block_time_ms, force, None)
+}
+
+/// [`init_home`] with the system contracts' committee set to `committee` (default: the new
+/// validator's address).
+pub fn init_home_with_committee(
+    home: &Home,
+    chain_id: &str,
+    moniker: &str,
+    block_time_ms: u64,
+    force: bool,
+    committee: Option<Address>,
 ) -> Result<SecretKey> {
     if home.genesis().exists() && !force {
         bail!("{} already exists; use --force to overwrite", home.genesis().display());
@@ -138,6 +153,11 @@ pub fn init_home(
     let mut genesis = Genesis::single_validator(chain_id, &key.public_key(), now);
     genesis.validators[0].name = moniker.to_string();
     genesis.params.block_time_ms = block_time_ms;
+    let system = SystemConfig {
+        network: chain_id.to_string(),
+        committee: committee.unwrap_or_else(|| key.address()),
+    };
+    let genesis = with_system_contracts(genesis, &system)?;
     genesis.validate()?;
     genesis.save(home.genesis())?;
     let config = NodeConfig { moniker: moniker.to_string(), ..NodeConfig::default() };

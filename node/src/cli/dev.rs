@@ -2,7 +2,7 @@
 //! prints its endpoints and a ready-to-use key stored in the dev keystore.
 
 use crate::config::NodeConfig;
-use crate::home::{Home, init_home};
+use crate::home::{Home, init_home_with_committee};
 use crate::logging;
 use crate::service::RunningNode;
 use bayledger_sdk::keystore::Keystore;
@@ -48,8 +48,17 @@ impl DevArgs {
         };
         let keystore = Keystore::open(home.keys())?;
         if !home.genesis().exists() {
-            init_home(&home, "bayledger-dev", "dev", self.block_time_ms, false)?;
+            // The dev key is also the system contracts' committee, so it can admit credential
+            // types and issuers on the dev chain.
             let key = bayledger_types::SecretKey::generate();
+            init_home_with_committee(
+                &home,
+                "bayledger-dev",
+                "dev",
+                self.block_time_ms,
+                false,
+                Some(key.address()),
+            )?;
             keystore.create("dev", &key, DEV_PASSPHRASE)?;
         }
         let dev_key = keystore.load("dev", DEV_PASSPHRASE)?;

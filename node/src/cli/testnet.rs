@@ -3,10 +3,13 @@
 //! 127.0.0.1, distinct ports) or `docker-compose.yml` (`--docker`: one host
 //! name per node, standard ports).
 
+use super::client_opts::{PASSPHRASE_ENV, parse_address};
 use crate::config::NodeConfig;
 use crate::home::{Home, write_key_file};
 use bayledger_genesis::{Genesis, NodeRole};
-use bayledger_types::{Hash, SecretKey};
+use bayledger_sdk::keystore::Keystore;
+use bayledger_system_contracts::{SystemConfig, with_system_contracts};
+use bayledger_types::{Address, Hash, SecretKey};
 use clap::Args;
 use eyre::{Result, bail};
 use std::net::SocketAddr;
@@ -39,10 +42,17 @@ pub struct TestnetArgs {
     /// First port of the local layout: node i uses p2p base+i, gRPC 9090+10·i, HTTP 8080+10·i.
     #[arg(long, default_value_t = 26656)]
     pub base_port: u16,
+    /// Committee address of the system contracts [default: a new key `committee` in
+    /// `<out>/keys`, encrypted with $BAYLEDGER_PASSPHRASE, else "testnet"].
+    #[arg(long, value_parser = parse_address)]
+    pub committee: Option<Address>,
     /// Overwrite existing homes.
     #[arg(long)]
     pub force: bool,
 }
+
+/// Passphrase of the generated committee key when $BAYLEDGER_PASSPHRASE is unset.
+pub const TESTNET_PASSPHRASE: &str = "testnet";
 
 struct Member {
     name: String,
@@ -98,6 +108,12 @@ impl TestnetArgs {
                 }
             }
         }
+        let committee = match self.committee {
+            Some(a) => a,
+            None => self.committee_key(&key("committee", "account")?)?,
+        };
+        let system = SystemConfig { network: self.chain_id.clone(), committee };
+        let genesis = with_system_contracts(genesis, &system)?;
         genesis.validate()?;
 
         for (i, m) in members.iter().enumerate() {
@@ -151,6 +167,28 @@ impl TestnetArgs {
         Ok(())
     }
 
+    /// Stores the generated committee key in `<out>/keys`; returns its address.
+    fn committee_key(&self, key: &SecretKey) -> Result<Address> {
+        let dir = self.out.join("keys");
+        let keystore = Keystore::open(&dir)?;
+        if keystore.contains("committee") {
+            if !self.force {
+                bail!("{} already holds a committee key; use --force to overwrite", dir.display());
+            }
+            std::fs::remove_file(dir.join("committee.json"))?;
+        }
+        let passphrase =
+            std::env::var(PASSPHRASE_ENV).unwrap_or_else(|_| TESTNET_PASSPHRASE.into());
+        keystore.create("committee", key, &passphrase)?;
+        println!(
+            "committee key: {} in {} (BAYLEDGER_KEYSTORE={} BAYLEDGER_PASSPHRASE=…)",
+            key.address(),
+            self.out.join("keys").display(),
+            self.out.join("keys").display()
+        );
+        Ok(key.address())
+    }
+
     fn p2p_addr(&self, index: usize, name: &str) -> String {
         if self.docker {
             format!("{name}:26656")
@@ -176,6 +214,7 @@ mod tests {
             deterministic,
             docker: false,
             base_port: 26656,
+            committee: None,
             force: false,
         }
     }
