@@ -1,11 +1,14 @@
-//! Signed delegations: keys made with k256, digests built here from the documented layout
-//! (not with the contract's encoder), signatures submitted by a relayer.
+//! Signed delegations: keys made with k256, digests built by `tests/common/wallet.rs` from the
+//! documented layout (not with the contract's encoder), signatures submitted by a relayer.
 
 use super::*;
 use crate::delegation::{GrantTerms, grant_digest, grant_preimage, withdraw_digest};
 use crate::msg::LegalBasis;
 use k256::ecdsa::SigningKey;
-use sha3::{Digest, Sha3_256};
+use wallet::{hex, unhex};
+
+#[path = "../../tests/common/wallet.rs"]
+mod wallet;
 
 /// A fresh random secp256k1 key.
 fn random_key() -> SigningKey {
@@ -31,84 +34,18 @@ fn sign(key: &SigningKey, digest: &[u8; 32]) -> String {
     format!("0x{}", hex(&rsv))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    let s = s.trim_start_matches("0x");
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
-}
-
-/// The documented layout, written out independently of the contract.
-fn spec_str(buf: &mut Vec<u8>, s: &str) {
-    buf.extend_from_slice(&u16::try_from(s.len()).expect("short").to_be_bytes());
-    buf.extend_from_slice(s.as_bytes());
-}
-
-fn spec_list(buf: &mut Vec<u8>, v: &Value) {
-    let items = v.as_array().expect("list");
-    buf.extend_from_slice(&u16::try_from(items.len()).expect("short").to_be_bytes());
-    for s in items {
-        spec_str(buf, s.as_str().expect("string"));
-    }
-}
-
-fn spec_opt(buf: &mut Vec<u8>, v: &Value) {
-    match v.as_str() {
-        None => buf.push(0),
-        Some(hex) => {
-            buf.push(1);
-            buf.extend_from_slice(&unhex(hex));
-        }
-    }
-}
-
-/// `grant` preimage from the JSON terms, as a wallet would build it.
-fn spec_grant_preimage(contract: Address, nonce: u64, t: &Value) -> Vec<u8> {
-    let mut b = b"bayledger/consent-grant/v1\0".to_vec();
-    b.extend_from_slice(&contract.0);
-    b.extend_from_slice(&nonce.to_be_bytes());
-    for f in ["subject", "provider", "recipient"] {
-        spec_str(&mut b, t[f].as_str().expect(f));
-    }
-    spec_list(&mut b, &t["data_categories"]);
-    spec_list(&mut b, &t["purposes"]);
-    spec_str(&mut b, t["legal_basis"].as_str().expect("basis"));
-    spec_str(&mut b, t["jurisdictions"]["provider"].as_str().expect("j"));
-    spec_str(&mut b, t["jurisdictions"]["recipient"].as_str().expect("j"));
-    b.extend_from_slice(&t["valid_from_ms"].as_u64().expect("from").to_be_bytes());
-    b.extend_from_slice(&t["valid_until_ms"].as_u64().expect("until").to_be_bytes());
-    spec_opt(&mut b, &t["policy"]);
-    spec_opt(&mut b, &t["notice_hash"]);
-    b
-}
-
-fn spec_grant_digest(contract: Address, nonce: u64, t: &Value) -> [u8; 32] {
-    Sha3_256::digest(spec_grant_preimage(contract, nonce, t)).into()
-}
-
-fn spec_withdraw_digest(contract: Address, nonce: u64, subject: &str, id: u64) -> [u8; 32] {
-    let mut b = b"bayledger/consent-withdraw/v1\0".to_vec();
-    b.extend_from_slice(&contract.0);
-    b.extend_from_slice(&nonce.to_be_bytes());
-    spec_str(&mut b, subject);
-    b.extend_from_slice(&id.to_be_bytes());
-    Sha3_256::digest(b).into()
-}
-
 const CONTRACT: Address = mock::MockHost::CONTRACT;
 
 /// `terms` with a delegation signed by `key` for `nonce`.
 fn delegated_grant(key: &SigningKey, nonce: u64, terms: &Value) -> Value {
-    let signature = sign(key, &spec_grant_digest(CONTRACT, nonce, terms));
+    let signature = sign(key, &wallet::grant_digest(CONTRACT.0, nonce, terms));
     let mut t = terms.clone();
     t["delegation"] = json!({"nonce": nonce, "signature": signature});
     json!({"grant": t})
 }
 
 fn delegated_withdraw(key: &SigningKey, nonce: u64, subject: &str, id: u64) -> Value {
-    let signature = sign(key, &spec_withdraw_digest(CONTRACT, nonce, subject, id));
+    let signature = sign(key, &wallet::withdraw_digest(CONTRACT.0, nonce, subject, id));
     json!({"withdraw": {"consent_id": id.to_string(), "delegation": {"nonce": nonce, "signature": signature}}})
 }
 
@@ -205,7 +142,7 @@ fn a_signature_over_other_terms_or_by_another_key_is_refused() {
     let other = Address([0x99; 20]);
     let mut t = terms();
     t["delegation"] =
-        json!({"nonce": 0, "signature": sign(&key, &spec_grant_digest(other, 0, &terms()))});
+        json!({"nonce": 0, "signature": sign(&key, &wallet::grant_digest(other.0, 0, &terms()))});
     assert_err_starts(call_as(MALLORY, json!({"grant": t})), "unauthorized: 0x");
     // Nothing was stored and the nonce is unused.
     assert_eq!(nonce(), 0);
@@ -241,7 +178,7 @@ fn malformed_or_unrecoverable_signatures_are_invalid() {
         "invalid delegation signature: no key recovers from it (need low-S r ‖ s ‖ v with v = 0 or 1)"
     );
     let (sig_struct, recid) =
-        key.sign_prehash_recoverable(&spec_grant_digest(CONTRACT, 0, &terms()));
+        key.sign_prehash_recoverable(&wallet::grant_digest(CONTRACT.0, 0, &terms()));
     let (r, s) = sig_struct.split_scalars();
     let high =
         k256::ecdsa::Signature::from_scalars(r.to_bytes(), (-*s).to_bytes()).expect("scalars");
@@ -323,15 +260,15 @@ fn the_digest_matches_the_documented_layout_and_test_vector() {
         policy: Some(Address([0x22; 20])),
         notice_hash: None,
     };
-    assert_eq!(grant_preimage(&contract, 7, &terms), spec_grant_preimage(contract, 7, &t));
-    assert_eq!(grant_digest(&contract, 7, &terms), spec_grant_digest(contract, 7, &t));
+    assert_eq!(grant_preimage(&contract, 7, &terms), wallet::grant_preimage(contract.0, 7, &t));
+    assert_eq!(grant_digest(&contract, 7, &terms), wallet::grant_digest(contract.0, 7, &t));
     assert_eq!(
         hex(&grant_digest(&contract, 7, &terms)),
         "84efbd67b7111569d0f0aa42a8c6b44526b20d3ad6eb7d4498cae3ed68b76d77"
     );
     assert_eq!(
         withdraw_digest(&contract, 7, "did:bayledger:test:alice", 42),
-        spec_withdraw_digest(contract, 7, "did:bayledger:test:alice", 42)
+        wallet::withdraw_digest(contract.0, 7, "did:bayledger:test:alice", 42)
     );
     assert_eq!(
         hex(&withdraw_digest(&contract, 7, "did:bayledger:test:alice", 42)),
