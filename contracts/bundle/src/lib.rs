@@ -11,87 +11,35 @@
 //! gives each the addresses of the others it needs in its instantiate message.
 
 use bayledger_genesis::Genesis;
+pub use bayledger_types::SystemContract;
 use bayledger_types::{Address, Hash};
 use serde_json::{Value, json};
 
-/// One system contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SystemContract {
-    /// Data-hash registry with its RFC 9162 Merkle log.
-    HashRegistry,
-    /// `did:bayledger` DID documents.
-    DidRegistry,
-    /// Credential types, authorised issuers, anchored credentials and their status.
-    Credentials,
-    /// ISO/IEC TS 27560 consent records and transfer receipts.
-    Consent,
+/// The checked-in module of `contract`.
+pub fn wasm(contract: SystemContract) -> &'static [u8] {
+    match contract {
+        SystemContract::HashRegistry => include_bytes!("../wasm/hash_registry.wasm"),
+        SystemContract::DidRegistry => include_bytes!("../wasm/did_registry.wasm"),
+        SystemContract::Credentials => include_bytes!("../wasm/credentials.wasm"),
+        SystemContract::Consent => include_bytes!("../wasm/consent.wasm"),
+    }
 }
 
-impl SystemContract {
-    /// Every system contract, in genesis order.
-    pub const ALL: [SystemContract; 4] = [
-        SystemContract::HashRegistry,
-        SystemContract::DidRegistry,
-        SystemContract::Credentials,
-        SystemContract::Consent,
-    ];
+/// SHA3-256 of [`wasm`] (the code hash the chain stores it under).
+pub fn code_hash(contract: SystemContract) -> Hash {
+    Hash::sha3(wasm(contract))
+}
 
-    /// Position in the genesis `contracts` list.
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    /// The genesis label, `bayledger/<name>`.
-    pub fn label(self) -> &'static str {
-        match self {
-            SystemContract::HashRegistry => "bayledger/hash-registry",
-            SystemContract::DidRegistry => "bayledger/did-registry",
-            SystemContract::Credentials => "bayledger/credentials",
-            SystemContract::Consent => "bayledger/consent",
+/// The instantiate message of `contract`.
+pub fn init_msg(contract: SystemContract, config: &SystemConfig) -> Value {
+    let did_registry = SystemContract::DidRegistry.address().to_string();
+    match contract {
+        SystemContract::HashRegistry => json!({}),
+        SystemContract::DidRegistry => json!({ "network": config.network }),
+        SystemContract::Credentials => {
+            json!({ "committee": config.committee.to_string(), "did_registry": did_registry })
         }
-    }
-
-    /// The module's file name stem (the crate name with `_`).
-    pub fn wasm_name(self) -> &'static str {
-        match self {
-            SystemContract::HashRegistry => "hash_registry",
-            SystemContract::DidRegistry => "did_registry",
-            SystemContract::Credentials => "credentials",
-            SystemContract::Consent => "consent",
-        }
-    }
-
-    /// The checked-in module.
-    pub fn wasm(self) -> &'static [u8] {
-        match self {
-            SystemContract::HashRegistry => include_bytes!("../wasm/hash_registry.wasm"),
-            SystemContract::DidRegistry => include_bytes!("../wasm/did_registry.wasm"),
-            SystemContract::Credentials => include_bytes!("../wasm/credentials.wasm"),
-            SystemContract::Consent => include_bytes!("../wasm/consent.wasm"),
-        }
-    }
-
-    /// SHA3-256 of [`SystemContract::wasm`] (the code hash the chain stores it under).
-    pub fn code_hash(self) -> Hash {
-        Hash::sha3(self.wasm())
-    }
-
-    /// Its address on a chain whose genesis was built by [`with_system_contracts`].
-    pub fn address(self) -> Address {
-        Genesis::contract_address(self.index())
-    }
-
-    /// Its instantiate message.
-    pub fn init_msg(self, config: &SystemConfig) -> Value {
-        let did_registry = SystemContract::DidRegistry.address().to_string();
-        match self {
-            SystemContract::HashRegistry => json!({}),
-            SystemContract::DidRegistry => json!({ "network": config.network }),
-            SystemContract::Credentials => {
-                json!({ "committee": config.committee.to_string(), "did_registry": did_registry })
-            }
-            SystemContract::Consent => json!({ "did_registry": did_registry }),
-        }
+        SystemContract::Consent => json!({ "did_registry": did_registry }),
     }
 }
 
@@ -122,14 +70,9 @@ pub fn with_system_contracts(
         return Err(BundleError::NotFirst(genesis.contracts.len()));
     }
     for c in SystemContract::ALL {
-        genesis = genesis.with_contract(c.label(), c.wasm().to_vec(), c.init_msg(config), None);
+        genesis = genesis.with_contract(c.label(), wasm(c).to_vec(), init_msg(c, config), None);
     }
     Ok(genesis)
-}
-
-/// Finds a system contract by its genesis label.
-pub fn by_label(label: &str) -> Option<SystemContract> {
-    SystemContract::ALL.into_iter().find(|c| c.label() == label)
 }
 
 #[cfg(test)]
@@ -140,7 +83,7 @@ mod tests {
     fn checksums_file_lists_every_embedded_module() {
         let listed = include_str!("../wasm/checksums.txt");
         for c in SystemContract::ALL {
-            let line = format!("{}  {}.wasm", c.code_hash().to_hex(), c.wasm_name());
+            let line = format!("{}  {}.wasm", code_hash(c).to_hex(), c.wasm_name());
             assert!(listed.lines().any(|l| l == line), "checksums.txt lacks {line:?}");
         }
         assert_eq!(listed.lines().count(), SystemContract::ALL.len());
@@ -156,14 +99,14 @@ mod tests {
         for c in SystemContract::ALL {
             assert_eq!(genesis.contracts[c.index()].label, c.label());
             assert_eq!(Genesis::contract_address(c.index()), c.address());
-            assert_eq!(by_label(c.label()), Some(c));
+            assert_eq!(SystemContract::by_label(c.label()), Some(c));
         }
         assert_eq!(
             with_system_contracts(genesis, &config).map(|_| ()),
             Err(BundleError::NotFirst(4))
         );
         assert_eq!(
-            SystemContract::Credentials.init_msg(&config)["did_registry"],
+            init_msg(SystemContract::Credentials, &config)["did_registry"],
             SystemContract::DidRegistry.address().to_string()
         );
     }
@@ -171,9 +114,9 @@ mod tests {
     #[test]
     fn embedded_modules_pass_upload_validation() {
         for c in SystemContract::ALL {
-            let info = bayledger_vm::validate_code(c.wasm(), &bayledger_vm::CodeLimits::default())
+            let info = bayledger_vm::validate_code(wasm(c), &bayledger_vm::CodeLimits::default())
                 .unwrap_or_else(|e| panic!("{}: {e}", c.label()));
-            assert_eq!(info.hash, c.code_hash());
+            assert_eq!(info.hash, code_hash(c));
         }
     }
 }

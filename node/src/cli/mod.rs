@@ -1,10 +1,15 @@
 //! The `bayledger` command line: node commands (`init`, `start`, `dev`,
-//! `bench`) and client commands (`keys`, `contract`, `query`, `status`).
+//! `bench`, `testnet`) and client commands (`keys`, `contract`, `hash`, `did`, `credential`,
+//! `consent`, `query`, `status`).
 
 mod bench;
 mod client_opts;
+mod consent;
 mod contract;
+mod credential;
 mod dev;
+mod did;
+mod hash;
 mod init;
 mod keys;
 mod output;
@@ -37,6 +42,18 @@ enum Command {
     /// Check, deploy, call and query contracts.
     #[command(subcommand)]
     Contract(contract::ContractCmd),
+    /// Register data hashes and check registrations (the data-hash registry).
+    #[command(subcommand)]
+    Hash(hash::HashCmd),
+    /// Create, resolve, update and deactivate did:bayledger DIDs.
+    #[command(subcommand)]
+    Did(did::DidCmd),
+    /// Issue, verify and revoke verifiable credentials; manage credential types and issuers.
+    #[command(subcommand)]
+    Credential(credential::CredentialCmd),
+    /// Grant, withdraw and check consent; record and audit transfers.
+    #[command(subcommand)]
+    Consent(consent::ConsentCmd),
     /// Query blocks, transactions and accounts.
     #[command(subcommand)]
     Query(query::QueryCmd),
@@ -57,6 +74,10 @@ impl Cli {
             Command::Dev(a) => a.run().await,
             Command::Keys(c) => c.run().await,
             Command::Contract(c) => c.run().await,
+            Command::Hash(c) => c.run().await,
+            Command::Did(c) => c.run().await,
+            Command::Credential(c) => c.run().await,
+            Command::Consent(c) => c.run().await,
             Command::Query(c) => c.run().await,
             Command::Status(a) => a.run().await,
             Command::Bench(a) => a.run().await,

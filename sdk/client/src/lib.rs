@@ -2,6 +2,8 @@
 //!
 //! - [`keystore`]: encrypted key files (Web3 Secret Storage v3: scrypt + AES-128-CTR).
 //! - [`tx`]: building transaction bodies and signing them.
+//! - [`system`]: typed clients for the system contracts (hash registry, DIDs, credentials,
+//!   consent).
 //! - [`vc`]: W3C Verifiable Credentials 2.0 as ES256K `vc+jwt` (sign, decode, verify).
 //! - [`client`]: a gRPC client for a node, with helpers that fetch the chain id,
 //!   nonce and height, sign, broadcast and wait for the commit.
@@ -14,6 +16,7 @@
 pub mod client;
 pub mod error;
 pub mod keystore;
+pub mod system;
 pub mod tx;
 pub mod vc;
 
@@ -25,5 +28,5 @@ pub use error::SdkError;
 pub use keystore::{KeyInfo, Keystore, KeystoreError};
 pub use tx::TxBuilder;
 
-pub use bayledger_types::{Address, Hash, PublicKey, SecretKey, pb};
+pub use bayledger_types::{Address, Hash, PublicKey, SecretKey, SystemContract, pb};
 pub use zeroize::Zeroizing;
