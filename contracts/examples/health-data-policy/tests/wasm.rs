@@ -163,3 +163,29 @@ fn the_policy_answers_directly_and_refuses_transactions() {
         out.error
     );
 }
+
+/// The most expensive check: 64 consents for the same parties (the consent contract's cap), all
+/// in force and all naming this policy, which refuses each after asking the credentials
+/// contract. It must stay well inside the genesis query fuel limit (default 50 000 000).
+#[test]
+fn the_worst_case_check_stays_well_inside_the_query_fuel_limit() {
+    let mut s = setup();
+    let mut t = terms(&s.alice, &s.hospital, &s.clinic);
+    t["policy"] = json!(s.policy.to_string());
+    for _ in 0..64 {
+        expect_ok(&s.w.consent_call(s.alice.address(), &json!({"grant": t})), "grant");
+    }
+    refused(&s.w.consent_call(s.alice.address(), &json!({"grant": t})), "limit: ");
+    let limit = s.w.chain.fuel_limit();
+    for (category, allowed) in
+        [("health.lab-results", false), ("health.genome", false), ("contact.email", true)]
+    {
+        let msg = json!({"check": {"subject": s.alice.did, "provider": s.hospital.did,
+            "recipient": s.clinic.did, "category": category, "purpose": "treatment"}});
+        let out = s.w.chain.query(s.w.consent, msg.to_string().as_bytes());
+        expect_ok(&out, category);
+        let answer: Value = serde_json::from_slice(&out.return_data).expect("JSON");
+        assert_eq!(answer["allowed"], allowed, "{answer}");
+        assert!(out.fuel_used < limit / 2, "{category}: {} fuel of {limit}", out.fuel_used);
+    }
+}
