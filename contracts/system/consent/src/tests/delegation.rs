@@ -225,6 +225,24 @@ fn the_subject_withdraws_by_delegation() {
     );
 }
 
+/// The terms of the test vector (`docs/privacy.md`, section 6).
+fn vector_terms<'a>(categories: &'a [String], purposes: &'a [String]) -> GrantTerms<'a> {
+    GrantTerms {
+        subject: "did:bayledger:test:alice",
+        provider: "did:bayledger:test:hospital-gd",
+        recipient: "did:bayledger:test:clinic-hk",
+        data_categories: categories,
+        purposes,
+        legal_basis: LegalBasis::SeparateConsent,
+        provider_jurisdiction: "CN-GD",
+        recipient_jurisdiction: "HK",
+        valid_from_ms: 1_700_000_000_000,
+        valid_until_ms: 1_731_536_000_000,
+        policy: Some(Address([0x22; 20])),
+        notice_hash: None,
+    }
+}
+
 /// The contract's encoder agrees with the documented layout, and the layout is pinned: this
 /// vector is printed in `docs/privacy.md` for wallet implementers.
 #[test]
@@ -244,22 +262,9 @@ fn the_digest_matches_the_documented_layout_and_test_vector() {
         "policy": format!("0x{}", "22".repeat(20)),
         "notice_hash": null
     });
-    let categories = vec!["health.lab-results".to_owned()];
-    let purposes = vec!["treatment".to_owned()];
-    let terms = GrantTerms {
-        subject: "did:bayledger:test:alice",
-        provider: "did:bayledger:test:hospital-gd",
-        recipient: "did:bayledger:test:clinic-hk",
-        data_categories: &categories,
-        purposes: &purposes,
-        legal_basis: LegalBasis::SeparateConsent,
-        provider_jurisdiction: "CN-GD",
-        recipient_jurisdiction: "HK",
-        valid_from_ms: 1_700_000_000_000,
-        valid_until_ms: 1_731_536_000_000,
-        policy: Some(Address([0x22; 20])),
-        notice_hash: None,
-    };
+    let (categories, purposes) =
+        (vec!["health.lab-results".to_owned()], vec!["treatment".to_owned()]);
+    let terms = vector_terms(&categories, &purposes);
     assert_eq!(grant_preimage(&contract, 7, &terms), wallet::grant_preimage(contract.0, 7, &t));
     assert_eq!(grant_digest(&contract, 7, &terms), wallet::grant_digest(contract.0, 7, &t));
     assert_eq!(
@@ -281,4 +286,45 @@ fn the_digest_matches_the_documented_layout_and_test_vector() {
         sign(&key, &grant_digest(&contract, 7, &terms)),
         "0x09396b0eccb242ec3b5e8a25dbeda9733d589b101e573ae96e021bbf06164f0876b698994d0a439a4628072d9de349938af19a2ac4d69428cc7808733599c6e400"
     );
+}
+
+/// `docs/privacy.md` prints the test vector above and a salted-commitment example; both must
+/// stay true.
+#[test]
+fn the_vectors_printed_in_docs_privacy_md_are_right() {
+    mock::reset();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../docs/privacy.md");
+    let doc = std::fs::read_to_string(path).expect("docs/privacy.md");
+    let lines: Vec<&str> = doc.lines().collect();
+    let start = lines.iter().position(|l| l.starts_with("preimage")).expect("a preimage line");
+    let end = lines.iter().position(|l| l.starts_with("grant digest")).expect("a digest line");
+    let printed: String = lines[start..end]
+        .join(" ")
+        .trim_start_matches("preimage")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let (categories, purposes) =
+        (vec!["health.lab-results".to_owned()], vec!["treatment".to_owned()]);
+    let terms = vector_terms(&categories, &purposes);
+    let contract = Address([0x11; 20]);
+    assert_eq!(printed, hex(&grant_preimage(&contract, 7, &terms)));
+    let key = SigningKey::from_slice(&[0x42; 32]).expect("valid scalar");
+    let digest = grant_digest(&contract, 7, &terms);
+    for value in [
+        hex(&digest),
+        address_of(&key).to_string(),
+        sign(&key, &digest),
+        hex(&withdraw_digest(&contract, 7, "did:bayledger:test:alice", 42)),
+    ] {
+        assert!(doc.contains(&value), "docs/privacy.md lacks {value}");
+    }
+    // The salted-commitment example: SHA3-256(salt ‖ data) and the plain hash.
+    use sha3::{Digest, Sha3_256};
+    let salt: Vec<u8> = (0u8..32).collect();
+    let data = br#"{"blood_type":"O+"}"#;
+    let commitment = hex(&Sha3_256::digest([&salt[..], data].concat()));
+    assert!(doc.contains(&format!("salt   = {}", hex(&salt))));
+    assert!(doc.contains(&format!("C      = {commitment}")), "{commitment}");
+    assert!(doc.contains(&format!("plain  = {}", hex(&Sha3_256::digest(data)))));
 }
