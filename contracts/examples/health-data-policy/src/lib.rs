@@ -45,7 +45,7 @@
 //!
 //! # Writing and testing your own policy
 //!
-//! A policy is an ordinary contract with one query. This one is four small modules: [`msg`]
+//! A policy is an ordinary contract with one query. This one has three small modules: [`msg`]
 //! (the `check_transfer` message and `{allowed, reason}` answer, with `deny_unknown_fields`),
 //! a one-item `state`, and [`contract`] whose [`contract::decide`] is the rule — a plain
 //! function of the configuration and the request, which makes it easy to read and test. To
@@ -82,7 +82,8 @@
 //! VM tests (`tests/wasm.rs`) deploy the built `health_data_policy.wasm` (from
 //! `scripts/build-contracts.sh`) on `bayledger_vm::testing::TestChain` next to the real
 //! `credentials.wasm`, `did_registry.wasm` and `consent.wasm`, and drive a consent whose
-//! transfer the policy first refuses and then allows once the recipient holds a credential.
+//! transfer the policy first refuses and then allows once the recipient holds a credential; one
+//! more test measures the fuel of the worst-case consent check against the query fuel limit.
 //! Every message, answer and configuration the tests use is checked against
 //! `schema/health-data-policy.json`.
 

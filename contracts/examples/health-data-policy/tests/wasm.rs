@@ -155,6 +155,7 @@ fn the_policy_answers_directly_and_refuses_transactions() {
     let config = s.w.query(s.policy, &json!({"config": {}}));
     schema::assert_valid("response.config", &config);
     assert_eq!(config["credentials"], s.credentials.to_string());
+    assert!(!schema::is_valid("call", &json!({"check_transfer": {}})));
     let out = s.w.call(s.alice.address(), s.policy, &json!({"check_transfer": {}}));
     assert_eq!(out.status, ExecStatus::Aborted);
     assert!(

@@ -193,6 +193,7 @@ fn malformed_messages_abort_with_a_reason() {
     let out = w.chain.call(alice.address(), w.consent, b"not json");
     assert_eq!(out.status, ExecStatus::Aborted);
     assert!(out.error.contains("invalid message"), "{}", out.error);
+    assert!(!common::schema::is_valid("query", &json!({"consent": {"id": "0"}})));
     let out = w.chain.query(w.consent, br#"{"consent":{"id":"0"}}"#);
     assert!(out.error.contains("invalid id: \"0\" is not a consent id"), "{}", out.error);
     let out = w.chain.query(w.consent, br#"{"consent":{"id":"4"}}"#);

@@ -183,6 +183,7 @@ fn check_refuses_malformed_requests() {
         let err = mock::query(contract::query, msg.to_string().as_bytes()).expect_err("refused");
         assert!(err.message().starts_with(prefix), "{err}");
     }
+    assert!(!schema::is_valid("query", &json!({"check": {}})));
     let err = mock::query(contract::query, br#"{"check":{}}"#).expect_err("refused");
     assert!(err.message().starts_with("invalid message: missing field"), "{err}");
 }
