@@ -30,7 +30,7 @@ use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{Notify, broadcast, mpsc};
 
 /// Everything a running node shares.
 pub struct Chain {
@@ -56,6 +56,8 @@ pub struct Chain {
     executed: Mutex<HashMap<Hash, Executed>>,
     /// Where locally submitted transactions go to be gossiped (BFT network).
     tx_outbox: OnceLock<mpsc::UnboundedSender<Vec<u8>>>,
+    /// Signalled whenever transactions enter the mempool.
+    tx_admitted: Notify,
 }
 
 impl std::fmt::Debug for Chain {
@@ -163,6 +165,7 @@ impl Chain {
             config,
             executed: Mutex::new(HashMap::new()),
             tx_outbox: OnceLock::new(),
+            tx_admitted: Notify::new(),
         }))
     }
 
@@ -196,14 +199,49 @@ impl Chain {
     /// Admits a transaction into the mempool without gossiping it (it came
     /// from the network, which forwards it once accepted).
     pub fn admit(&self, tx: &[u8]) -> Result<Hash, MempoolError> {
-        let height = self.height().map_err(|e| StateError(e.to_string()))? + 1;
+        let mut results = self.admit_batch(&[tx]);
+        results.pop().expect("admit_batch returns one result per transaction")
+    }
+
+    /// Admits transactions in order ([`mempool::admit_batch`]: cheap checks,
+    /// then the signatures on every core, then ordered inserts); one result
+    /// per transaction. Wakes a proposer waiting for transactions.
+    pub fn admit_batch<T: AsRef<[u8]>>(&self, txs: &[T]) -> Vec<Result<Hash, MempoolError>> {
+        let height = match self.height() {
+            Ok(h) => h + 1,
+            Err(e) => {
+                let e = StateError(e.to_string());
+                return txs.iter().map(|_| Err(MempoolError::State(e.clone()))).collect();
+            }
+        };
         let params = &self.genesis.params;
         let ctx =
             TxContext { chain_id: &self.genesis.chain_id, height, max_tx_fuel: params.max_tx_fuel };
-        let state = self.store.latest_state().map_err(|e| StateError(e.to_string()))?;
-        mempool::admit(&self.mempool, tx, params.max_tx_bytes as usize, &ctx, |a| {
-            account_nonce(|k| state.get(k), a)
-        })
+        let results =
+            mempool::admit_batch(&self.mempool, txs, params.max_tx_bytes as usize, &ctx, || {
+                let state = self.store.latest_state().map_err(|e| StateError(e.to_string()))?;
+                Ok(move |a: &Address| account_nonce(|k| state.get(k), a))
+            });
+        if results.iter().any(Result::is_ok) {
+            self.tx_admitted.notify_waiters();
+        }
+        results
+    }
+
+    /// Waits until the mempool holds a transaction or `deadline` passes.
+    pub async fn wait_for_txs(&self, deadline: tokio::time::Instant) {
+        loop {
+            let admitted = self.tx_admitted.notified();
+            tokio::pin!(admitted);
+            admitted.as_mut().enable();
+            if !self.mempool.lock().is_empty() {
+                return;
+            }
+            tokio::select! {
+                _ = admitted => {}
+                _ = tokio::time::sleep_until(deadline) => return,
+            }
+        }
     }
 
     /// A block environment for queries against the latest state.
@@ -288,6 +326,17 @@ impl Chain {
         map.insert(hash, executed);
     }
 
+    /// Fully re-executes a block proposed by another validator against the
+    /// latest state (rules: [`crate::verify`]), with the future-time bound, and
+    /// keeps the result for `commit_block`. Returns how many transaction
+    /// signatures it had to check (the others were verified in the mempool).
+    pub fn verify_proposal(&self, block: &SealedBlock) -> Result<usize, ChainError> {
+        let executed = verify::verify_block(self, block, Some(verify::now_ms()))?;
+        let checked = executed.sigs_checked;
+        self.remember(block.hash(), executed);
+        Ok(checked)
+    }
+
     /// The application view the consensus engine drives.
     pub fn app(&self) -> ChainApp<'_> {
         ChainApp(self)
@@ -349,18 +398,15 @@ impl Application for ChainApp<'_> {
             evidence_root: evidence::evidence_root(&ev),
         };
         let block = SealedBlock { header: SealedHeader::seal(header), txs, evidence: ev };
-        chain.remember(block.hash(), Executed { height, receipts, state: prepared, evidence_ids });
+        let executed =
+            Executed { height, receipts, state: prepared, evidence_ids, sigs_checked: 0 };
+        chain.remember(block.hash(), executed);
         Ok(block)
     }
 
-    /// Fully re-executes a block proposed by another validator against the
-    /// latest state (rules: [`crate::verify`]), with the future-time bound, and
-    /// keeps the result for `commit_block`.
+    /// [`Chain::verify_proposal`].
     fn verify_block(&mut self, block: &SealedBlock) -> Result<(), ChainError> {
-        let chain = self.0;
-        let executed = verify::verify_block(chain, block, Some(verify::now_ms()))?;
-        chain.remember(block.hash(), executed);
-        Ok(())
+        self.0.verify_proposal(block).map(drop)
     }
 
     /// Commits a decided block: exactly the verified (or built) result when

@@ -5,38 +5,40 @@
 //! |---|---|
 //! | `received` | consensus gossip, decoded and signature-checked first; the verdict goes back to p2p (`Accept` / `Reject` / `Ignore`) so bad messages are not forwarded |
 //! | `timeout_elapsed` | a `tokio::time::sleep` per `ScheduleTimeout` |
-//! | `proposed_value` | `ChainApp::build_block` on a blocking thread, not before `block_time` after the previous commit |
-//! | `value_validated` | `ChainApp::verify_block` (full re-execution) on a blocking thread |
+//! | `proposed_value` | `ChainApp::build_block` on a blocking thread — at once when the mempool holds transactions, else once one arrives or `block_time` after the previous commit has passed |
+//! | `value_validated` | `ChainApp::verify_block` (full re-execution) on a blocking thread; a propose timeout that fires meanwhile is held until the verdict is in (a proposal that arrived in time is not voted `nil` for taking long to verify) |
 //! | `sync_decided` | [`crate::sync`]: blocks + commits fetched from peers |
 //!
 //! `Persist` is appended to `<home>/data/consensus.wal` and fsynced before any
 //! later output of the batch runs; `Decided` commits the block (the verified
 //! execution result), empties the WAL and starts the next height. At start-up
-//! the engine recovers the next height from the WAL. Transactions gossiped on
-//! the tx topic go through mempool admission; locally submitted ones are
-//! published there. Without a validator key (a full node) there is no engine:
-//! the node relays gossip and commits what sync delivers.
+//! the engine recovers the next height from the WAL. Transactions travel in
+//! batches ([`crate::tx_gossip`]): received batches are admitted in order by
+//! a worker task, locally submitted transactions are batched and published.
+//! Without a validator key (a full node) there is no engine: the node relays
+//! gossip and commits what sync delivers.
 
 use crate::chain::Chain;
+use crate::gossip_stats::{self, TxGossipStats};
 use crate::sync::{self, Synced};
+use crate::tx_gossip;
 use bayledger_consensus::signing::{verify_proposal, verify_vote};
 use bayledger_consensus::{
-    BftEngine, ConsensusMsg, EngineConfig, EngineError, FileWal, Output, TimeoutConfig, Timer,
-    ValidatorSet,
+    BftEngine, ConsensusMsg, EngineConfig, EngineError, FileWal, Output, TimeoutConfig,
+    TimeoutKind, Timer, ValidatorSet,
 };
 use bayledger_p2p::{Acceptance, MessageId, P2pEvent, P2pHandle, Topic};
 use bayledger_types::block::SealedBlock;
-use bayledger_types::tx::TxError;
 use bayledger_types::{Address, Hash, SecretKey, pb};
 use eyre::{Context, Result};
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::mempool::MempoolError;
 use bayledger_consensus::Application;
 
 /// How the driver runs.
@@ -74,7 +76,7 @@ pub struct DriverInputs {
     pub events: mpsc::Receiver<P2pEvent>,
     /// Blocks from sync.
     pub synced: mpsc::Receiver<Synced>,
-    /// Locally submitted transactions to gossip.
+    /// Locally submitted transactions to gossip (batched by [`tx_gossip`]).
     pub outbox: mpsc::UnboundedReceiver<Vec<u8>>,
     /// Turns true on shutdown.
     pub shutdown: watch::Receiver<bool>,
@@ -94,6 +96,13 @@ pub struct Driver {
     seen: watch::Sender<u64>,
     timer_tx: mpsc::UnboundedSender<Timer>,
     app_tx: mpsc::UnboundedSender<AppDone>,
+    tx_stats: Arc<TxGossipStats>,
+    /// Received tx batches, to the admission worker.
+    tx_in: mpsc::Sender<tx_gossip::Received>,
+    /// Blocks being verified.
+    validating: HashSet<Hash>,
+    /// Propose timeouts held while a proposal is being verified.
+    held: Vec<Timer>,
 }
 
 impl std::fmt::Debug for Driver {
@@ -119,6 +128,17 @@ impl Driver {
         let (app_tx, mut app) = mpsc::unbounded_channel();
         let tip = chain.height()?;
         let last_commit = if tip == 0 { None } else { chain.store.commit_at(tip)? };
+        let tx_stats = Arc::<TxGossipStats>::default();
+        let (tx_in, tx_queue) = mpsc::channel(tx_gossip::INBOUND_QUEUE);
+        let background: Vec<JoinHandle<()>> = vec![
+            tokio::spawn(tx_gossip::run_outbound(inputs.outbox, p2p.clone())),
+            tokio::spawn(tx_gossip::run_inbound(
+                chain.clone(),
+                p2p.clone(),
+                tx_stats.clone(),
+                tx_queue,
+            )),
+        ];
         let mut d = Driver {
             chain,
             p2p,
@@ -132,9 +152,15 @@ impl Driver {
             seen,
             timer_tx,
             app_tx,
+            tx_stats,
+            tx_in,
+            validating: HashSet::new(),
+            held: Vec::new(),
         };
         let first = d.recover_engine()?;
         d.run_outputs(first).await?;
+        let mut stats_tick = tokio::time::interval(gossip_stats::LOG_EVERY);
+        let mut stats_prev = d.tx_stats.snapshot();
         let result = loop {
             let step = tokio::select! {
                 _ = inputs.shutdown.changed() => break Ok(()),
@@ -142,24 +168,37 @@ impl Driver {
                     Some(ev) => d.on_event(ev).await,
                     None => break Err(eyre::eyre!("the p2p service stopped")),
                 },
-                Some(timer) = timers.recv() => match d.engine.as_mut() {
-                    Some(e) => {
-                        let r = e.timeout_elapsed(timer);
-                        let outputs = d.feed(r)?;
-                        d.run_outputs(outputs).await
-                    }
-                    None => Ok(()),
-                },
+                Some(timer) = timers.recv() => d.on_timer(timer).await,
                 Some(done) = app.recv() => d.on_app(done).await,
                 Some(s) = inputs.synced.recv() => d.on_synced(s).await,
-                Some(tx) = inputs.outbox.recv() => { d.publish_tx(tx); Ok(()) }
+                _ = stats_tick.tick() => {
+                    let pool = d.chain.mempool.lock().len();
+                    stats_prev = d.tx_stats.log_since(stats_prev, pool, d.p2p.stats());
+                    Ok(())
+                }
             };
             if let Err(e) = step {
                 break Err(e);
             }
         };
+        for task in background {
+            task.abort();
+        }
         d.p2p.shutdown().await;
         result
+    }
+
+    /// A timer fired: to the engine, unless it is a propose timeout while a
+    /// proposal is being verified (held until the verdict).
+    async fn on_timer(&mut self, timer: Timer) -> Result<()> {
+        let Some(engine) = self.engine.as_mut() else { return Ok(()) };
+        if timer.kind == TimeoutKind::Propose && !self.validating.is_empty() {
+            self.held.push(timer);
+            return Ok(());
+        }
+        let r = engine.timeout_elapsed(timer);
+        let outputs = self.feed(r)?;
+        self.run_outputs(outputs).await
     }
 
     /// (Re)builds the engine and recovers the next height from the WAL.
@@ -251,11 +290,23 @@ impl Driver {
         let Some(engine) = self.engine.as_ref() else { return };
         let (chain, tx) = (self.chain.clone(), self.app_tx.clone());
         let (proposer, last_commit) = (engine.address(), self.last_commit.clone());
-        let not_before = self.committed_at + self.cfg.block_time;
+        let idle_until = self.committed_at + self.cfg.block_time;
+        let asked = Instant::now();
         tokio::spawn(async move {
-            tokio::time::sleep_until(not_before).await;
+            chain.wait_for_txs(idle_until).await;
             let built = tokio::task::spawn_blocking(move || {
-                build_now(&chain, height, proposer, last_commit)
+                let (started, pool) = (Instant::now(), chain.mempool.lock().len());
+                let block = build_now(&chain, height, proposer, last_commit)?;
+                tracing::info!(
+                    height,
+                    round,
+                    txs = block.txs.len(),
+                    mempool = pool,
+                    waited_ms = (started - asked).as_millis() as u64,
+                    build_ms = started.elapsed().as_millis() as u64,
+                    "built proposal"
+                );
+                Ok(block)
             })
             .await
             .map_err(|e| e.to_string())
@@ -264,12 +315,24 @@ impl Driver {
         });
     }
 
-    fn validate(&self, block: SealedBlock) {
+    fn validate(&mut self, block: SealedBlock) {
         let (chain, tx) = (self.chain.clone(), self.app_tx.clone());
+        let asked = Instant::now();
+        self.validating.insert(block.hash());
         tokio::task::spawn_blocking(move || {
             let (hash, height) = (block.hash(), block.height());
-            let valid = match chain.app().verify_block(&block) {
-                Ok(()) => true,
+            let started = Instant::now();
+            let valid = match chain.verify_proposal(&block) {
+                Ok(sigs_checked) => {
+                    tracing::info!(
+                        height, %hash, txs = block.txs.len(), sigs_checked,
+                        queued_ms = (started - asked).as_millis() as u64,
+                        verify_ms = started.elapsed().as_millis() as u64,
+                        mempool = chain.mempool.lock().len(),
+                        "verified proposal"
+                    );
+                    true
+                }
                 Err(e) => {
                     tracing::warn!(%hash, height, error = %e, "proposed block is invalid");
                     false
@@ -295,14 +358,34 @@ impl Driver {
                 return Ok(());
             }
             AppDone::Validated { hash, height, valid } => {
-                if height != engine.height() {
-                    return Ok(());
-                }
-                engine.value_validated(hash, valid)
+                self.validating.remove(&hash);
+                let r = if height == engine.height() {
+                    engine.value_validated(hash, valid)
+                } else {
+                    Ok(Vec::new())
+                };
+                let outputs = self.feed(r)?;
+                self.run_outputs(outputs).await?;
+                return self.release_held().await;
             }
         };
         let outputs = self.feed(r)?;
         self.run_outputs(outputs).await
+    }
+
+    /// Hands held propose timeouts to the engine once nothing is being
+    /// verified (stale ones are ignored by the engine).
+    async fn release_held(&mut self) -> Result<()> {
+        if !self.validating.is_empty() {
+            return Ok(());
+        }
+        for timer in std::mem::take(&mut self.held) {
+            let Some(engine) = self.engine.as_mut() else { return Ok(()) };
+            let r = engine.timeout_elapsed(timer);
+            let outputs = self.feed(r)?;
+            self.run_outputs(outputs).await?;
+        }
+        Ok(())
     }
 
     /// Commits a decided block, empties the WAL and starts the next height.
@@ -314,10 +397,12 @@ impl Driver {
         let (height, hash, txs) = (block.height(), block.hash(), block.txs.len());
         let chain = self.chain.clone();
         let c = commit.clone();
+        let started = Instant::now();
         tokio::task::spawn_blocking(move || chain.app().commit_block(&block, &c))
             .await?
             .with_context(|| format!("committing decided block {height} ({hash})"))?;
-        tracing::info!(height, %hash, txs, round = commit.round, "committed block");
+        let commit_ms = started.elapsed().as_millis() as u64;
+        tracing::info!(height, %hash, txs, round = commit.round, commit_ms, "committed block");
         self.last_commit = Some(commit);
         self.committed_at = Instant::now();
         let Some(engine) = self.engine.as_mut() else { return Ok(Vec::new()) };
@@ -358,7 +443,7 @@ impl Driver {
                 self.on_consensus(msg_id, &data).await
             }
             P2pEvent::Gossip { topic: Topic::Transactions, msg_id, data, .. } => {
-                self.on_tx(msg_id, data);
+                self.on_tx_batch(msg_id, data).await;
                 Ok(())
             }
             P2pEvent::SyncRequest { data, reply, .. } => {
@@ -414,26 +499,14 @@ impl Driver {
         self.run_outputs(outputs).await
     }
 
-    fn on_tx(&self, msg_id: MessageId, data: Vec<u8>) {
-        let (chain, p2p) = (self.chain.clone(), self.p2p.clone());
-        tokio::spawn(async move {
-            let admitted = tokio::task::spawn_blocking(move || chain.admit(&data)).await;
-            let verdict = match admitted {
-                Ok(Ok(_)) => Acceptance::Accept,
-                Ok(Err(e)) => tx_verdict(&e),
-                Err(_) => Acceptance::Ignore,
-            };
-            let _ = p2p.report(msg_id, verdict).await;
-        });
-    }
-
-    fn publish_tx(&self, tx: Vec<u8>) {
-        let p2p = self.p2p.clone();
-        tokio::spawn(async move {
-            if let Err(e) = p2p.publish(Topic::Transactions, tx).await {
-                tracing::debug!(error = %e, "transaction not gossiped");
-            }
-        });
+    /// Queues a received tx batch for the admission worker; ignored (not
+    /// forwarded) when the queue is full.
+    async fn on_tx_batch(&self, msg_id: MessageId, data: Vec<u8>) {
+        let received = tx_gossip::Received { msg_id, data };
+        if let Err(mpsc::error::TrySendError::Full(r)) = self.tx_in.try_send(received) {
+            self.tx_stats.queue_full.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let _ = self.p2p.report(r.msg_id, Acceptance::Ignore).await;
+        }
     }
 }
 
@@ -464,17 +537,6 @@ pub fn consensus_verdict(
     if signed { (Acceptance::Accept, Some(msg)) } else { (Acceptance::Reject, None) }
 }
 
-/// Malformed or forged transactions are rejected (not forwarded, counted
-/// against the sender); ones that are merely not admissible here now
-/// (duplicate, nonce race, full pool, expired) are ignored.
-fn tx_verdict(e: &MempoolError) -> Acceptance {
-    match e {
-        MempoolError::Tx(TxError::Expired { .. }) => Acceptance::Ignore,
-        MempoolError::Tx(_) => Acceptance::Reject,
-        _ => Acceptance::Ignore,
-    }
-}
-
 /// Builds the next block now (time: wall clock, above the parent's).
 fn build_now(
     chain: &Chain,
@@ -490,7 +552,6 @@ fn build_now(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bayledger_consensus::TimeoutKind;
     use prost::Message;
 
     const CHAIN: &str = "driver-test";
@@ -564,14 +625,5 @@ mod tests {
         let outsider = set_of(&[SecretKey::from_bytes(&[9; 32]).expect("key")]);
         let others = ValidatorSet::from_pb(&outsider).expect("set");
         assert_eq!(consensus_verdict(CHAIN, &others, 1, &vote).0, Acceptance::Reject, "member");
-    }
-
-    #[test]
-    fn transaction_verdicts() {
-        assert_eq!(tx_verdict(&MempoolError::Duplicate(Hash::default())), Acceptance::Ignore);
-        let forged = MempoolError::Tx(TxError::MissingAction);
-        assert_eq!(tx_verdict(&forged), Acceptance::Reject);
-        let expired = MempoolError::Tx(TxError::Expired { expiry: 1, height: 2 });
-        assert_eq!(tx_verdict(&expired), Acceptance::Ignore);
     }
 }

@@ -11,6 +11,7 @@ pub mod consensus_driver;
 pub mod evidence;
 pub mod execution;
 pub mod genesis_state;
+pub mod gossip_stats;
 pub mod home;
 pub mod logging;
 pub mod mempool;
@@ -18,7 +19,9 @@ pub mod network;
 pub mod producer;
 pub mod rpc;
 pub mod service;
+pub mod sig_verify;
 pub mod sync;
 #[cfg(test)]
 mod test_utils;
+pub mod tx_gossip;
 pub mod verify;

@@ -12,7 +12,7 @@
 
 use bayledger_types::tx::{DecodedTx, TxContext, TxError, VerifiedTx};
 use bayledger_types::{Address, Hash, StateError};
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use crate::config::MempoolConfig;
 
@@ -249,22 +249,101 @@ impl Mempool {
 
 /// Admits raw transaction bytes into a shared pool: cheap checks under the
 /// lock, the signature outside it, then a re-checked insert.
-pub fn admit(
+pub fn admit<N: Fn(&Address) -> Result<u64, StateError>>(
     pool: &parking_lot::Mutex<Mempool>,
     bytes: &[u8],
     max_tx_bytes: usize,
     ctx: &TxContext<'_>,
-    account_nonce: impl Fn(&Address) -> Result<u64, StateError>,
+    nonces: impl Fn() -> Result<N, StateError>,
 ) -> Result<Hash, MempoolError> {
-    let decoded = DecodedTx::decode(bytes, max_tx_bytes)?;
-    decoded.check_context(ctx)?;
-    let nonce = account_nonce(&decoded.sender)?;
-    pool.lock().precheck(&decoded, nonce)?;
-    let view = decoded.clone();
-    let verified = decoded.verify()?;
-    let hash = verified.hash;
-    pool.lock().insert(verified, &view, nonce)?;
-    Ok(hash)
+    let mut results = admit_batch(pool, &[bytes], max_tx_bytes, ctx, nonces);
+    results.pop().expect("admit_batch returns one result per transaction")
+}
+
+/// Admits a batch of transactions in order; one result per transaction.
+///
+/// 1. Cheap checks, transaction by transaction: size, canonical decoding,
+///    context, duplicate, nonce and capacity ([`Mempool::precheck`]); a
+///    sender's later transactions in the batch must continue its nonces in the
+///    batch.
+/// 2. Signature recovery of the survivors, outside the lock, on every core
+///    ([`crate::sig_verify::verify_all`]).
+/// 3. Inserts in batch order, re-checking against the pool as it is now and
+///    fresh account nonces (a block may have committed meanwhile).
+///
+/// `nonces` opens a view of the committed account nonces; it is called once
+/// for the checks and once for the inserts.
+pub fn admit_batch<T: AsRef<[u8]>, N: Fn(&Address) -> Result<u64, StateError>>(
+    pool: &parking_lot::Mutex<Mempool>,
+    txs: &[T],
+    max_tx_bytes: usize,
+    ctx: &TxContext<'_>,
+    nonces: impl Fn() -> Result<N, StateError>,
+) -> Vec<Result<Hash, MempoolError>> {
+    let mut results: Vec<Result<Hash, MempoolError>> = Vec::with_capacity(txs.len());
+    let mut candidates: Vec<(usize, DecodedTx)> = Vec::with_capacity(txs.len());
+    match nonces() {
+        Err(e) => return txs.iter().map(|_| Err(MempoolError::State(e.clone()))).collect(),
+        Ok(nonce_of) => {
+            // The next nonce of each sender already seen in this batch.
+            let mut batch_next: HashMap<Address, u64> = HashMap::new();
+            for (i, bytes) in txs.iter().enumerate() {
+                let checked = (|| {
+                    let decoded = DecodedTx::decode(bytes.as_ref(), max_tx_bytes)?;
+                    decoded.check_context(ctx)?;
+                    let (sender, got) = (decoded.sender, decoded.body.nonce);
+                    match batch_next.get(&sender) {
+                        Some(&expected) if got < expected => {
+                            Err(MempoolError::NoncePending { sender, expected, got })
+                        }
+                        Some(&expected) if got > expected => {
+                            Err(MempoolError::NonceGap { sender, expected, got })
+                        }
+                        Some(_) => Ok(decoded),
+                        None => {
+                            let nonce = nonce_of(&sender)?;
+                            pool.lock().precheck(&decoded, nonce)?;
+                            Ok(decoded)
+                        }
+                    }
+                })();
+                results.push(checked.as_ref().map(|d| d.hash).map_err(Clone::clone));
+                if let Ok(decoded) = checked {
+                    batch_next.insert(decoded.sender, decoded.body.nonce + 1);
+                    candidates.push((i, decoded));
+                }
+            }
+        }
+    }
+    if candidates.is_empty() {
+        return results;
+    }
+    let views: Vec<(usize, DecodedTx)> = candidates.clone();
+    let verified = crate::sig_verify::verify_all(candidates.into_iter().map(|(_, d)| d).collect());
+    // Fresh nonces, read before taking the lock.
+    let mut fresh: HashMap<Address, Result<u64, StateError>> = HashMap::new();
+    match nonces() {
+        Ok(nonce_of) => {
+            for (_, view) in &views {
+                fresh.entry(view.sender).or_insert_with(|| nonce_of(&view.sender));
+            }
+        }
+        Err(e) => {
+            for (i, _) in &views {
+                results[*i] = Err(MempoolError::State(e.clone()));
+            }
+            return results;
+        }
+    }
+    let mut pool = pool.lock();
+    for ((i, view), verified) in views.into_iter().zip(verified) {
+        let nonce = fresh.get(&view.sender).cloned().unwrap_or(Ok(0));
+        results[i] = verified.map_err(MempoolError::from).and_then(|tx| {
+            let hash = tx.hash;
+            pool.insert(tx, &view, nonce?).map(|()| hash)
+        });
+    }
+    results
 }
 
 #[cfg(test)]
@@ -307,7 +386,7 @@ mod tests {
     fn nonce_rules_duplicates_and_bounds() {
         let k = SecretKey::from_bytes(&[1; 32]).expect("key");
         let p = pool(3, 2);
-        let zero = |_: &Address| Ok(0);
+        let zero = || Ok(|_: &Address| Ok(0));
         admit(&p, &tx(&k, 0), 4096, &ctx(), zero).expect("first");
         assert!(matches!(
             admit(&p, &tx(&k, 0), 4096, &ctx(), zero),
@@ -322,7 +401,7 @@ mod tests {
             admit(&p, &tx(&k, 2), 4096, &ctx(), zero),
             Err(MempoolError::SenderFull(_))
         ));
-        let one = |_: &Address| Ok(1);
+        let one = || Ok(|_: &Address| Ok(1));
         let k2 = SecretKey::from_bytes(&[2; 32]).expect("key");
         assert!(matches!(
             admit(&p, &tx(&k2, 0), 4096, &ctx(), one),
@@ -345,7 +424,7 @@ mod tests {
         signed.signature[10] ^= 1;
         let bytes = prost::Message::encode_to_vec(&signed);
         let p = pool(10, 10);
-        let err = admit(&p, &bytes, 4096, &ctx(), |_| Ok(0)).unwrap_err();
+        let err = admit(&p, &bytes, 4096, &ctx(), || Ok(|_: &Address| Ok(0))).unwrap_err();
         assert!(
             matches!(err, MempoolError::Tx(TxError::Signature(_) | TxError::WrongSigner { .. })),
             "{err}"
@@ -359,9 +438,9 @@ mod tests {
         let b = SecretKey::from_bytes(&[2; 32]).expect("key");
         let p = pool(100, 100);
         for n in 0..3 {
-            admit(&p, &tx(&a, n), 4096, &ctx(), |_| Ok(0)).expect("a");
+            admit(&p, &tx(&a, n), 4096, &ctx(), || Ok(|_: &Address| Ok(0))).expect("a");
         }
-        admit(&p, &tx(&b, 0), 4096, &ctx(), |_| Ok(0)).expect("b");
+        admit(&p, &tx(&b, 0), 4096, &ctx(), || Ok(|_: &Address| Ok(0))).expect("b");
         let reaped = p.lock().reap(3, 1 << 20, u64::MAX);
         let order: Vec<(Address, u64)> = reaped.iter().map(|t| (t.sender, t.body.nonce)).collect();
         assert_eq!(order, vec![(a.address(), 0), (b.address(), 0), (a.address(), 1)]);
@@ -386,9 +465,9 @@ mod tests {
     fn expired_transactions_and_their_successors_are_pruned() {
         let a = SecretKey::from_bytes(&[1; 32]).expect("key");
         let p = pool(100, 100);
-        admit(&p, &tx_with(&a, 0, 5), 4096, &ctx(), |_| Ok(0)).expect("0");
-        admit(&p, &tx_with(&a, 1, 2), 4096, &ctx(), |_| Ok(0)).expect("1");
-        admit(&p, &tx_with(&a, 2, 9), 4096, &ctx(), |_| Ok(0)).expect("2");
+        admit(&p, &tx_with(&a, 0, 5), 4096, &ctx(), || Ok(|_: &Address| Ok(0))).expect("0");
+        admit(&p, &tx_with(&a, 1, 2), 4096, &ctx(), || Ok(|_: &Address| Ok(0))).expect("1");
+        admit(&p, &tx_with(&a, 2, 9), 4096, &ctx(), || Ok(|_: &Address| Ok(0))).expect("2");
         p.lock().update(&[], 3, |_| Ok(0)).expect("update");
         assert_eq!(p.lock().len(), 1);
     }
@@ -399,15 +478,16 @@ mod tests {
         // not been pruned yet: nonce 2 must be accepted, not called pending.
         let a = SecretKey::from_bytes(&[1; 32]).expect("key");
         let p = pool(100, 100);
-        admit(&p, &tx(&a, 0), 4096, &ctx(), |_| Ok(0)).expect("0");
-        admit(&p, &tx(&a, 1), 4096, &ctx(), |_| Ok(0)).expect("1");
-        admit(&p, &tx(&a, 2), 4096, &ctx(), |_| Ok(2)).expect("2 after the commit");
+        admit(&p, &tx(&a, 0), 4096, &ctx(), || Ok(|_: &Address| Ok(0))).expect("0");
+        admit(&p, &tx(&a, 1), 4096, &ctx(), || Ok(|_: &Address| Ok(0))).expect("1");
+        admit(&p, &tx(&a, 2), 4096, &ctx(), || Ok(|_: &Address| Ok(2)))
+            .expect("2 after the commit");
         assert!(matches!(
-            admit(&p, &tx(&a, 4), 4096, &ctx(), |_| Ok(2)),
+            admit(&p, &tx(&a, 4), 4096, &ctx(), || Ok(|_: &Address| Ok(2))),
             Err(MempoolError::NonceGap { expected: 3, .. })
         ));
         assert!(matches!(
-            admit(&p, &tx_with(&a, 1, 99), 4096, &ctx(), |_| Ok(2)),
+            admit(&p, &tx_with(&a, 1, 99), 4096, &ctx(), || Ok(|_: &Address| Ok(2))),
             Err(MempoolError::NonceTooLow { .. })
         ));
     }

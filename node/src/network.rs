@@ -96,7 +96,8 @@ pub async fn start(
     let allowlist = Allowlist::from_keys(keys)?;
     let mut config = P2pConfig::new(chain.genesis.chain_id.clone(), cfg.listen_addr);
     config.bootstrap = bootstrap;
-    config.limits.max_tx_bytes = chain.genesis.params.max_tx_bytes as usize;
+    config.limits.max_tx_bytes =
+        crate::tx_gossip::max_batch_bytes(chain.genesis.params.max_tx_bytes as usize);
     config.gossip_heartbeat = Duration::from_millis(cfg.gossip_heartbeat_ms.max(50));
     Ok(P2p::spawn(config, node_key, allowlist).await?)
 }

@@ -36,6 +36,9 @@ pub struct Executed {
     pub state: PreparedState,
     /// Offence ids of the evidence it commits.
     pub evidence_ids: Vec<Hash>,
+    /// Transaction signatures verification had to check (those not already
+    /// verified in this node's mempool); 0 for a block built here.
+    pub sigs_checked: usize,
 }
 
 /// Milliseconds since the Unix epoch.
@@ -70,7 +73,7 @@ pub fn verify_block(
     now_ms: Option<u64>,
 ) -> Result<Executed, ChainError> {
     check_header(chain, block, now_ms)?;
-    let txs = check_txs(chain, block)?;
+    let (txs, sigs_checked) = check_txs(chain, block)?;
     let evidence = crate::evidence::check_block_evidence(chain, block)?;
     let h = &block.header.header;
     let (included, receipts, state) =
@@ -91,7 +94,7 @@ pub fn verify_block(
         return Err(invalid(block, format!("state root mismatch (computed {})", state.root)));
     }
     let evidence_ids = evidence.into_iter().map(|(id, _)| id).collect();
-    Ok(Executed { height: h.height, receipts, state, evidence_ids })
+    Ok(Executed { height: h.height, receipts, state, evidence_ids, sigs_checked })
 }
 
 fn check_header(chain: &Chain, block: &SealedBlock, now_ms: Option<u64>) -> Result<(), ChainError> {
@@ -137,7 +140,8 @@ fn check_header(chain: &Chain, block: &SealedBlock, now_ms: Option<u64>) -> Resu
     Ok(())
 }
 
-fn check_txs(chain: &Chain, block: &SealedBlock) -> Result<Vec<VerifiedTx>, ChainError> {
+/// The block's transactions, verified, and how many signatures that took.
+fn check_txs(chain: &Chain, block: &SealedBlock) -> Result<(Vec<VerifiedTx>, usize), ChainError> {
     let params = &chain.genesis.params;
     if block.txs.len() as u64 > params.max_block_txs {
         return Err(invalid(block, format!("more than {} transactions", params.max_block_txs)));
@@ -155,24 +159,38 @@ fn check_txs(chain: &Chain, block: &SealedBlock) -> Result<Vec<VerifiedTx>, Chai
         max_tx_fuel: params.max_tx_fuel,
     };
     let mut fuel = 0u64;
-    let mut txs = Vec::with_capacity(block.txs.len());
+    // Decode and check every transaction; the signatures of those not
+    // already verified in our mempool (byte for byte) are then checked
+    // together, on every core.
+    let mut slots: Vec<Option<VerifiedTx>> = Vec::with_capacity(block.txs.len());
+    let mut unknown: Vec<(usize, DecodedTx)> = Vec::new();
     for (i, bytes) in block.txs.iter().enumerate() {
         let tx = DecodedTx::decode(bytes, params.max_tx_bytes as usize)
             .map_err(|e| invalid(block, format!("transaction {i}: {e}")))?;
         tx.check_context(&ctx).map_err(|e| invalid(block, format!("transaction {i}: {e}")))?;
         fuel = fuel.saturating_add(tx.body.fuel_limit);
-        let known = chain.mempool.lock().holds_exact(&tx.sender, &tx.hash, bytes);
-        let verified = if known {
-            VerifiedTx { bytes: tx.bytes, body: tx.body, hash: tx.hash, sender: tx.sender }
+        if chain.mempool.lock().holds_exact(&tx.sender, &tx.hash, bytes) {
+            slots.push(Some(VerifiedTx {
+                bytes: tx.bytes,
+                body: tx.body,
+                hash: tx.hash,
+                sender: tx.sender,
+            }));
         } else {
-            tx.verify().map_err(|e| invalid(block, format!("transaction {i}: {e}")))?
-        };
-        txs.push(verified);
+            slots.push(None);
+            unknown.push((i, tx));
+        }
     }
     if fuel > params.max_block_fuel {
         return Err(invalid(block, format!("fuel limits exceed {}", params.max_block_fuel)));
     }
-    Ok(txs)
+    let (indices, decoded): (Vec<usize>, Vec<DecodedTx>) = unknown.into_iter().unzip();
+    let checked = decoded.len();
+    for (i, verified) in indices.into_iter().zip(crate::sig_verify::verify_all(decoded)) {
+        let tx = verified.map_err(|e| invalid(block, format!("transaction {i}: {e}")))?;
+        slots[i] = Some(tx);
+    }
+    Ok((slots.into_iter().flatten().collect(), checked))
 }
 
 #[cfg(test)]
@@ -310,7 +328,7 @@ mod tests {
                 (id, b.clone())
             })
             .collect();
-        let txs = check_txs(chain, block).expect("txs");
+        let (txs, _) = check_txs(chain, block).expect("txs");
         let h = &block.header.header;
         let (_, _, state) = chain.execute(h.height, h.time_ms, &txs, &ids, true).expect("exec");
         let mut header = h.clone();
