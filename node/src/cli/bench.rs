@@ -4,6 +4,11 @@
 //! bounded number in flight; a block subscription observes each commit. It
 //! reports sustained TPS, commit latency p50/p99 and — in the same run — this
 //! machine's signature-recovery ceiling on all cores, and the ratio of the two.
+//!
+//! With several `--node` URLs (a network), accounts are spread over the nodes
+//! round-robin — each node admits and gossips its share, as clients of a
+//! consortium would spread over its members — and commits are observed on the
+//! first node.
 
 use super::output::{OutputFormat, print_value};
 use bayledger_sdk::client::Client;
@@ -24,9 +29,15 @@ use tokio::sync::Semaphore;
 /// Arguments of `bench`.
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// Node gRPC URL.
-    #[arg(long, env = "BAYLEDGER_NODE", default_value = "http://127.0.0.1:9090")]
-    pub node: String,
+    /// Node gRPC URL; several (repeated or comma-separated) spread the
+    /// accounts over them, commits are observed on the first.
+    #[arg(
+        long,
+        env = "BAYLEDGER_NODE",
+        default_value = "http://127.0.0.1:9090",
+        value_delimiter = ','
+    )]
+    pub node: Vec<String>,
     /// The bench contract (two storage writes per call).
     #[arg(long, default_value = "target/contracts/bench_counter.wasm")]
     pub wasm: PathBuf,
@@ -71,11 +82,23 @@ impl BenchArgs {
         let wasm = std::fs::read(&self.wasm).with_context(|| {
             format!("reading {} (build it with scripts/build-contracts.sh)", self.wasm.display())
         })?;
-        let client = Client::connect(&self.node).await?;
+        let mut clients = Vec::with_capacity(self.node.len());
+        for url in &self.node {
+            clients.push(Client::connect(url).await.with_context(|| format!("connecting {url}"))?);
+        }
+        let Some(client) = clients.first().cloned() else { bail!("--node is required") };
         let status = client.status().await?;
         let deployer = SecretKey::generate();
         let (code, _) = client.upload_code(&deployer, wasm).await?;
         let (contract, _) = client.instantiate(&deployer, code, b"{}".to_vec(), "bench").await?;
+        // Every node has the contract before it gets load.
+        let deployed = client.status().await?.latest_height;
+        for (url, c) in self.node.iter().zip(&clients).skip(1) {
+            let mut blocks = c.subscribe_blocks(deployed).await?;
+            tokio::time::timeout(Duration::from_secs(60), blocks.next())
+                .await
+                .with_context(|| format!("{url} did not reach height {deployed}"))??;
+        }
 
         let txs = self.presign(&status.chain_id, contract, status.latest_height + 100_000);
         let shared = Arc::new(Shared {
@@ -117,8 +140,9 @@ impl BenchArgs {
 
         let started = Instant::now();
         let mut senders = tokio::task::JoinSet::new();
-        for account_txs in txs {
-            let (c, s, p) = (client.clone(), shared.clone(), permits.clone());
+        for (i, account_txs) in txs.into_iter().enumerate() {
+            let c = clients[i % clients.len()].clone();
+            let (s, p) = (shared.clone(), permits.clone());
             senders.spawn(async move {
                 let mut iter = account_txs.into_iter();
                 while let Some((hash, bytes)) = iter.next() {
@@ -158,6 +182,7 @@ impl BenchArgs {
         };
         let (ceiling, threads) = verification_ceiling(Duration::from_secs(self.verify_seconds));
         let report = serde_json::json!({
+            "nodes": self.node.len(),
             "accounts": self.accounts,
             "transactions": self.txs,
             "committed": committed,
