@@ -51,3 +51,12 @@ fn check(transcript: &Transcript, result: eyre::Result<()>) {
 //     check(&t, result);
 //     node.shutdown().await.expect("shutdown");
 // }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hash_verification() {
+    let (_dir, node, net) = network().await;
+    let mut t = Transcript::default();
+    let result = bayledger_flows::hash_verification::run(&net, &mut t).await;
+    check(&t, result);
+    node.shutdown().await.expect("shutdown");
+}
