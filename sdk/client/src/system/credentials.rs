@@ -6,6 +6,8 @@
 //!   issuer DID's `#key-1`, anchor its id, type, issuer, subject, `vc_hash` (SHA3-256 of the
 //!   compact JWS) and validity window on chain, and hand back the JWT (which then travels
 //!   off-chain to the holder and verifiers);
+//! - [`verify_credential`]: check a JWT against the chain and say, check by check, why it is
+//!   or is not valid ([`Verdict`]).
 //!
 //! [`Credentials`] has one method per contract message: committee actions (register a type,
 //! admit or remove issuers, hand over the committee), the type owner's schema versions, issuer
@@ -17,6 +19,7 @@ mod issue;
 mod msg;
 pub mod time;
 pub mod types;
+mod verify;
 
 pub use issue::{IssueRequest, Issued, build_document, issue_credential, vc_type_name};
 pub use msg::{Anchor, NewType, Page};
@@ -25,6 +28,7 @@ pub use types::{
     IssuerAuthorization, IssuerInfo, Issuers, Period, Purpose, SchemaVersion, Status, StatusChange,
     StatusList, TypeInfo, TypeRecord, Types,
 };
+pub use verify::{Check, CheckName, Verdict, verify_credential};
 
 use super::{Executed, SystemHandle};
 use crate::client::Client;

@@ -23,6 +23,7 @@ use super::{Credentials, is_not_found, time};
 use crate::SdkError;
 use crate::client::Client;
 use crate::keystore::v3::random_uuid;
+use crate::system::did::{DidRegistry, Relationship, ResolveOptions};
 use crate::vc::{self, VC_CONTEXT_V2};
 use bayledger_types::{Hash, SecretKey, pb};
 use serde_json::{Map, Value, json};
@@ -122,7 +123,8 @@ pub fn build_document(
 }
 
 /// Issues a credential: builds the VC document for the registered type, signs it as
-/// `vc+jwt` with `key` as `<issuer>#key-1`, anchors it (the account of `key` must control the
+/// `vc+jwt` with `key` as `<issuer>#key-1` (which must be that key in the issuer's DID
+/// document, under `assertionMethod`), anchors it (the account of `key` must control the
 /// issuer DID, which must be authorised for the type), and returns the JWT.
 pub async fn issue_credential(
     client: &Client,
@@ -148,6 +150,7 @@ pub async fn issue_credential(
     let document =
         build_document(req, &id, valid_from_ms, Some(&registered.credential_type.schema_uri))?;
     let kid = format!("{}#{ISSUER_KEY_FRAGMENT}", req.issuer);
+    check_signing_key(client, &kid, key).await?;
     let jwt = vc::sign(&document, key, &kid).map_err(|e| SdkError::Invalid(e.to_string()))?;
     let vc_hash = vc::vc_hash(&jwt);
     let anchor = Anchor {
@@ -162,6 +165,27 @@ pub async fn issue_credential(
     };
     let receipt = credentials.anchor(key, &anchor).await?.receipt;
     Ok(Issued { jwt, id, vc_hash, document, receipt })
+}
+
+/// Refuses to sign with a key other than the issuer's current `kid` assertion key, which
+/// verifiers would reject after the credential is anchored.
+async fn check_signing_key(client: &Client, kid: &str, key: &SecretKey) -> Result<(), SdkError> {
+    let registry = DidRegistry::new(client.clone());
+    let listed = registry
+        .public_key(kid, Relationship::AssertionMethod, &ResolveOptions::latest())
+        .await
+        .map_err(|e| match e {
+            SdkError::Invalid(why) => SdkError::Invalid(format!("cannot sign as {kid}: {why}")),
+            other => other,
+        })?;
+    if listed != key.public_key() {
+        return Err(SdkError::Invalid(format!(
+            "the signing key (account {}) is not {kid}, the key the issuer's DID document lists \
+             under assertionMethod",
+            key.address()
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
