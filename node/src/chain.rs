@@ -17,6 +17,7 @@ use crate::evidence::{self, EvidencePool};
 use crate::execution::{ExecError, Executor, account_nonce};
 use crate::genesis_state::genesis_writes;
 use crate::mempool::{self, Mempool, MempoolError};
+use crate::node_status::NodeStatus;
 use crate::verify::{self, Executed};
 use bayledger_consensus::Application;
 use bayledger_genesis::Genesis;
@@ -48,6 +49,8 @@ pub struct Chain {
     pub mempool: Mutex<Mempool>,
     /// Verified equivocation evidence waiting for a block.
     pub evidence: Mutex<EvidencePool>,
+    /// What the node reports about itself (validator address, catching up).
+    pub status: NodeStatus,
     /// Heights as they commit.
     pub committed: broadcast::Sender<u64>,
     /// Node configuration.
@@ -156,6 +159,7 @@ impl Chain {
         Ok(Arc::new(Chain {
             mempool: Mutex::new(Mempool::new(config.mempool.clone())),
             evidence: Mutex::new(EvidencePool::default()),
+            status: NodeStatus::default(),
             store,
             vm,
             genesis,

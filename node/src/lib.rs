@@ -16,6 +16,7 @@ pub mod home;
 pub mod logging;
 pub mod mempool;
 pub mod network;
+pub mod node_status;
 pub mod producer;
 pub mod rpc;
 pub mod service;

@@ -106,12 +106,16 @@ impl RunningNode {
                 chain.validators.clone(),
             )
             .map_err(|e| eyre::eyre!("{e}"))?;
+            chain.status.set_validator(engine.address());
             tasks.spawn(producer::run(chain.clone(), Arc::new(engine), block_time, rx));
         } else {
             if let Some(k) = key.as_ref().filter(|k| !member(k)) {
                 tracing::warn!(address = %k.address(), "validator key is not in the validator set; running as a full node");
             }
             let key = key.filter(member);
+            if let Some(k) = &key {
+                chain.status.set_validator(k.address());
+            }
             let node_key = read_key_file(&home.node_key())?;
             let (p2p, events) = network::start(&chain, &node_key).await?;
             p2p_addr = p2p.listen_addrs().first().copied();

@@ -12,9 +12,12 @@
 //! `verify_commit` against the validator set, and hands block + commit to the
 //! driver, which re-executes the block (state root must match) and commits it
 //! (through `BftEngine::sync_decided` on a validator). Progress (height,
-//! blocks/s) is logged every few seconds.
+//! blocks/s) is logged every few seconds. Each poll records in the chain's
+//! [`crate::node_status::NodeStatus`] whether the best peer is more than
+//! [`crate::node_status::CATCHING_UP_LAG`] blocks ahead (`GetStatus.catching_up`).
 
 use crate::chain::Chain;
+use crate::node_status::lagging;
 use bayledger_p2p::{P2pHandle, PeerId};
 use bayledger_types::{SealedBlock, pb};
 use prost::Message;
@@ -168,7 +171,10 @@ async fn catch_up(
     let mut last_log = Instant::now();
     loop {
         let tip = chain.height()?;
-        let Some((peer, target)) = best_peer(p2p).await.filter(|(_, h)| *h > tip) else { break };
+        let best = best_peer(p2p).await;
+        let best_height = best.map_or(0, |(_, h)| h);
+        chain.status.set_catching_up(lagging(tip, best_height), tip, best_height);
+        let Some((peer, target)) = best.filter(|(_, h)| *h > tip) else { break };
         let count = (target - tip).min(u64::from(MAX_BLOCKS_PER_REQUEST)) as u32;
         let req = SyncRequest { from_height: tip + 1, count }.encode_to_vec();
         let resp = SyncResponse::decode(p2p.request(peer, req).await?.as_slice())?;
@@ -209,6 +215,20 @@ fn log_progress(chain: &Chain, first: u64, target: u64, started: Instant) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chain::ChainError;
+    use crate::config::NodeConfig;
+    use crate::producer::produce_one;
+    use crate::rpc::grpc::Api;
+    use crate::test_utils::key;
+    use bayledger_consensus::{Application, SoloEngine};
+    use bayledger_genesis::Genesis;
+    use bayledger_p2p::{Allowlist, P2p, P2pConfig, P2pEvent};
+    use bayledger_proto::node::GetStatusRequest;
+    use bayledger_proto::node::node_service_server::NodeService;
+    use bayledger_storage::MemChainStore;
+
+    const CHAIN_ID: &str = "sync-test";
+    const WAIT: Duration = Duration::from_secs(30);
 
     #[test]
     fn messages_round_trip() {
@@ -219,5 +239,93 @@ mod tests {
             blocks: vec![SyncBlock { block: vec![1, 2], commit: Some(pb::Commit::default()) }],
         };
         assert_eq!(SyncResponse::decode(resp.encode_to_vec().as_slice()).expect("decodes"), resp);
+    }
+
+    fn chain() -> Arc<Chain> {
+        let genesis = Genesis::single_validator(CHAIN_ID, &key(1).public_key(), 1_700_000_000_000);
+        Chain::open_with_store(Arc::new(MemChainStore::new()), genesis, NodeConfig::default())
+            .expect("opens")
+    }
+
+    async fn status(chain: &Arc<Chain>) -> bayledger_proto::node::GetStatusResponse {
+        let api = Api(chain.clone());
+        api.get_status(tonic::Request::new(GetStatusRequest {})).await.expect("status").into_inner()
+    }
+
+    /// A node 5 blocks behind its only peer reports `catching_up` (through
+    /// `GetStatus` too) while sync hands it the missing blocks, and stops once
+    /// it holds them. The test plays the driver: it commits each synced block.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_lagging_node_reports_catching_up_until_it_has_synced() {
+        let ahead = chain();
+        let engine =
+            SoloEngine::new::<ChainError>(CHAIN_ID.into(), key(1), ahead.validators.clone())
+                .expect("validator");
+        for h in 1..=5 {
+            assert_eq!(produce_one(&ahead, &engine).expect("block"), h);
+        }
+        let behind = chain();
+        assert!(!status(&behind).await.catching_up, "not before sync looked");
+
+        let (ka, kb) = (key(11), key(12));
+        let allow = || {
+            Allowlist::from_keys(vec![
+                ka.public_key().to_compressed(),
+                kb.public_key().to_compressed(),
+            ])
+            .expect("allowlist")
+        };
+        let config = || {
+            let mut c = P2pConfig::new(CHAIN_ID, "127.0.0.1:0".parse().expect("addr"));
+            c.gossip_heartbeat = Duration::from_millis(100);
+            c
+        };
+        let (pa, mut events_a) = P2p::spawn(config(), &ka, allow()).await.expect("p2p a");
+        let mut cb = config();
+        cb.bootstrap = vec![(ka.public_key().to_compressed(), pa.listen_addrs()[0])];
+        let (pb, mut events_b) = P2p::spawn(cb, &kb, allow()).await.expect("p2p b");
+        let serving = ahead.clone();
+        tokio::spawn(async move {
+            while let Some(ev) = events_a.recv().await {
+                if let P2pEvent::SyncRequest { data, reply, .. } = ev {
+                    let _ = reply.send(respond(&serving, &data));
+                }
+            }
+        });
+        tokio::spawn(async move { while events_b.recv().await.is_some() {} });
+
+        let (_seen_tx, seen) = watch::channel(0u64);
+        let (out, mut synced) = mpsc::channel(1);
+        let (stop, shutdown) = watch::channel(false);
+        let cfg = SyncConfig { interval: Duration::from_millis(100), grace: Duration::ZERO };
+        let task = tokio::spawn(run(behind.clone(), pb.clone(), cfg, seen, out, shutdown));
+
+        let mut caught_up = behind.status.watch_catching_up();
+        for h in 1..=5u64 {
+            let s = tokio::time::timeout(WAIT, synced.recv())
+                .await
+                .expect("a synced block in time")
+                .expect("sync runs");
+            assert_eq!(s.block.height(), h);
+            assert!(behind.status.catching_up(), "behind while syncing block {h}");
+            let st = status(&behind).await;
+            assert!(st.catching_up && st.validator_address.is_empty(), "{st:?}");
+            behind.app().commit_block(&s.block, &s.commit).expect("commits");
+            let _ = s.done.send(Ok(()));
+        }
+        tokio::time::timeout(WAIT, caught_up.wait_for(|c| !*c))
+            .await
+            .expect("caught up in time")
+            .expect("status open");
+        assert!(!status(&behind).await.catching_up);
+        assert_eq!(behind.height().expect("height"), 5);
+        assert_eq!(
+            behind.store.state_root(5).expect("root"),
+            ahead.store.state_root(5).expect("root")
+        );
+        let _ = stop.send(true);
+        task.await.expect("joins").expect("sync ends cleanly");
+        pa.shutdown().await;
+        pb.shutdown().await;
     }
 }

@@ -3,10 +3,13 @@
 //! and state roots; a transaction submitted to node0 is committed and visible
 //! on node3; with node3 SIGKILLed the other three keep committing; restarted,
 //! node3 catches up to the same chain; a full node started late syncs it.
-//! Every wait is bounded and driven by a node's block stream or log.
+//! `GetStatus` names each validator's own address (none on the full node)
+//! and reports `catching_up = false` once a node is in step. Every wait is
+//! bounded and driven by a node's block stream or log.
 
 mod support;
 
+use bayledger_node::home::read_key_file;
 use bayledger_sdk::tx::{TxBuilder, sign};
 use bayledger_types::{Address, SecretKey};
 use support::{Node, Spec, Testnet, WAIT, assert_same_chain};
@@ -25,6 +28,12 @@ async fn four_validators_agree_survive_a_crash_and_resync() {
     }
     let vals: Vec<&Node> = nodes[..VALIDATORS].iter().collect();
     assert_same_chain(&vals, 5).await;
+    for n in &nodes[..VALIDATORS] {
+        let own = read_key_file(&n.home.join("config/validator_key.json")).expect("key").address();
+        let status = n.client().await.status().await.expect("status");
+        assert_eq!(status.validator_address, Some(own), "{} reports its own address", n.name);
+        assert!(!status.catching_up, "{} is in step", n.name);
+    }
 
     // 2. A transaction submitted to node0 is committed and visible on node3.
     let c0 = nodes[0].client().await;
@@ -69,4 +78,6 @@ async fn four_validators_agree_survive_a_crash_and_resync() {
     assert_same_chain(&pair, target).await;
     let log = nodes[4].log();
     assert!(log.contains("block sync"), "the full node caught up through block sync");
+    let status = nodes[4].client().await.status().await.expect("status");
+    assert_eq!(status.validator_address, None, "a full node validates as nobody");
 }

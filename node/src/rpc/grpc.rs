@@ -103,13 +103,12 @@ impl NodeService for Api {
                     .unwrap_or_default(),
                 latest_state_root: root.0.to_vec(),
                 validator_address: chain
-                    .validators
-                    .validators
-                    .first()
-                    .map(|v| v.address.clone())
+                    .status
+                    .validator()
+                    .map(|a| a.0.to_vec())
                     .unwrap_or_default(),
                 mempool_size: chain.mempool.lock().len() as u32,
-                catching_up: false,
+                catching_up: chain.status.catching_up(),
             }))
         })
         .await
