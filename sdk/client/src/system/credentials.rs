@@ -254,9 +254,10 @@ impl Credentials {
     }
 }
 
-/// Whether a query failed because the contract answered `not found: …`.
+/// Whether a query failed because the contract aborted with `not found: …` (the node reports
+/// `query failed (Aborted): aborted: not found: …`).
 fn is_not_found(e: &SdkError) -> bool {
-    matches!(e, SdkError::Rejected(m) if m.contains("): not found: "))
+    matches!(e, SdkError::Rejected(m) if m.starts_with("query failed (Aborted): aborted: not found: "))
 }
 
 #[cfg(test)]
@@ -265,11 +266,13 @@ mod tests {
 
     #[test]
     fn only_the_contracts_not_found_counts_as_absent() {
-        let absent =
-            SdkError::Rejected("query failed (Aborted): not found: credential \"urn:x:1\"".into());
+        let absent = SdkError::Rejected(
+            "query failed (Aborted): aborted: not found: credential \"urn:x:1\"".into(),
+        );
         assert!(is_not_found(&absent));
-        let refused =
-            SdkError::Rejected("query failed (Aborted): invalid id: \"x\" is not a URI".into());
+        let refused = SdkError::Rejected(
+            "query failed (Aborted): aborted: invalid id: \"x\" is not a URI".into(),
+        );
         assert!(!is_not_found(&refused));
         assert!(!is_not_found(&SdkError::NotFound("no contract at 0x…".into())));
     }

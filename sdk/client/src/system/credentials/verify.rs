@@ -314,8 +314,9 @@ fn check_anchor(
         );
     };
     let mut wrong = Vec::new();
-    if hash0x(&hash_of(a.vc_hash_alg)) != a.vc_hash {
-        wrong.push(format!("its vc_hash is {}, this credential's is not", a.vc_hash));
+    let actual = hash0x(&hash_of(a.vc_hash_alg));
+    if actual != a.vc_hash {
+        wrong.push(format!("the anchored vc_hash {} is not this credential's {actual}", a.vc_hash));
     }
     if a.issuer != info.issuer {
         wrong.push(format!("its issuer is {}, not {}", a.issuer, info.issuer));
@@ -326,7 +327,7 @@ fn check_anchor(
     let vc_type = vc_type_name(&a.credential_type);
     if !info.types.contains(&vc_type) {
         wrong.push(format!(
-            "its type {:?} needs the VC type {vc_type:?}, the credential has {:?}",
+            "the anchored type {:?} needs the VC type {vc_type:?}, the credential has {:?}",
             a.credential_type, info.types
         ));
     }
@@ -337,7 +338,7 @@ fn check_anchor(
         (Ok(from), Ok(until)) => {
             if (from, until) != (a.valid_from_ms, a.valid_until_ms) {
                 wrong.push(format!(
-                    "its validity window {} differs from the credential's {}",
+                    "the anchored validity window {} differs from the credential's {}",
                     window(a.valid_from_ms, a.valid_until_ms),
                     window(from, until)
                 ));
@@ -358,10 +359,7 @@ fn check_anchor(
             ),
         )
     } else {
-        Check::fail(
-            name,
-            format!("mismatch: credential {:?} is anchored, but {}", a.id, wrong.join("; ")),
-        )
+        Check::fail(name, format!("mismatch: credential {:?}: {}", a.id, wrong.join("; ")))
     }
 }
 
