@@ -60,3 +60,12 @@ async fn hash_verification() {
     check(&t, result);
     node.shutdown().await.expect("shutdown");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_certificate() {
+    let (_dir, node, net) = network().await;
+    let mut t = Transcript::default();
+    let result = bayledger_flows::health_certificate::run(&net, &mut t).await;
+    check(&t, result);
+    node.shutdown().await.expect("shutdown");
+}
