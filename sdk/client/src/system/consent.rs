@@ -222,6 +222,26 @@ impl Consents {
         self.handle.query(&msg::consents_msg(by, did, at_ms, page)).await
     }
 
+    /// Every consent of a subject or a provider, with their status at `at_ms` (every page
+    /// read at the same time).
+    pub async fn all_consents(
+        &self,
+        by: ListBy,
+        did: &str,
+        at_ms: Option<u64>,
+    ) -> Result<ConsentsResponse, SdkError> {
+        let mut page = Page::largest();
+        let mut all = self.consents(by, did, at_ms, &page).await?;
+        let mut last = all.consents.len();
+        while last == msg::MAX_LIMIT as usize {
+            page.start_after = all.consents.last().map(|c| c.id);
+            let next = self.consents(by, did, Some(all.at_ms), &page).await?;
+            last = next.consents.len();
+            all.consents.extend(next.consents);
+        }
+        Ok(all)
+    }
+
     /// One page of a subject's consents.
     pub async fn consents_by_subject(
         &self,
