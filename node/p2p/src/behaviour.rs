@@ -64,6 +64,7 @@ pub(crate) fn gossip_config(
 ) -> Result<gossipsub::Config, P2pError> {
     let tx_cap = Limits::gossip_wire_cap(limits.max_tx_bytes);
     let consensus_cap = Limits::gossip_wire_cap(limits.max_consensus_bytes);
+    let evidence_cap = Limits::gossip_wire_cap(limits.max_evidence_bytes);
     // Unvalidated messages live in the message cache for `history_length` heartbeats: keep them at
     // least as long as the node may take to decide, or an accepted message could not be forwarded.
     let windows = limits.validation_timeout.as_nanos().div_ceil(heartbeat.as_nanos().max(1));
@@ -77,9 +78,10 @@ pub(crate) fn gossip_config(
         .history_length(history_length)
         // The frame cap bounds any RPC (with read-buffer slack, see GOSSIP_FRAME_SLACK_BYTES);
         // the per-topic caps bound each message in it.
-        .max_transmit_size(tx_cap.max(consensus_cap) + GOSSIP_FRAME_SLACK_BYTES)
+        .max_transmit_size(tx_cap.max(consensus_cap).max(evidence_cap) + GOSSIP_FRAME_SLACK_BYTES)
         .max_transmit_size_for_topic(tx_cap, topics.hash(Topic::Transactions))
         .max_transmit_size_for_topic(consensus_cap, topics.hash(Topic::Consensus))
+        .max_transmit_size_for_topic(evidence_cap, topics.hash(Topic::Evidence))
         .build()
         .map_err(|e| P2pError::InvalidConfig(format!("gossipsub: {e}")))
 }
@@ -153,11 +155,16 @@ mod tests {
     #[test]
     fn per_topic_caps_follow_the_limits() {
         let topics = Topics::new("devnet");
-        let limits =
-            Limits { max_tx_bytes: 5000, max_consensus_bytes: 70_000, ..Limits::default() };
+        let limits = Limits {
+            max_tx_bytes: 5000,
+            max_consensus_bytes: 70_000,
+            max_evidence_bytes: 3000,
+            ..Limits::default()
+        };
         let cfg = gossip_config(&topics, &limits, Duration::from_millis(100)).expect("config");
         assert_eq!(cfg.max_transmit_size_for_topic(&topics.hash(Topic::Transactions)), 6024);
         assert_eq!(cfg.max_transmit_size_for_topic(&topics.hash(Topic::Consensus)), 71_024);
+        assert_eq!(cfg.max_transmit_size_for_topic(&topics.hash(Topic::Evidence)), 4024);
         assert_eq!(cfg.max_transmit_size(), 71_024 + GOSSIP_FRAME_SLACK_BYTES);
         assert!(matches!(cfg.validation_mode(), ValidationMode::Strict));
         assert!(cfg.validate_messages());

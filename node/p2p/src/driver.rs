@@ -158,6 +158,7 @@ impl Driver {
         match topic {
             Topic::Transactions => self.limits.max_tx_bytes,
             Topic::Consensus => self.limits.max_consensus_bytes,
+            Topic::Evidence => self.limits.max_evidence_bytes,
         }
     }
 
@@ -167,6 +168,7 @@ impl Driver {
             let what = match topic {
                 Topic::Transactions => "tx gossip",
                 Topic::Consensus => "consensus gossip",
+                Topic::Evidence => "evidence gossip",
             };
             return Err(P2pError::TooLarge { what, size: data.len(), max });
         }

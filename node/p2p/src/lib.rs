@@ -8,8 +8,8 @@
 //!   authenticates them, logged and counted ([`P2pEvent::Refused`], [`P2pStats::refused`]). The
 //!   allowlist can be replaced at runtime ([`P2pHandle::set_allowlist`]). Connection limits (total,
 //!   pending, per IP) bound what anyone can make the node hold.
-//! - **Gossip**: gossipsub in strict, signed mode on two versioned topics per chain
-//!   ([`Topic::Transactions`], [`Topic::Consensus`]) with per-topic size caps. Every received message
+//! - **Gossip**: gossipsub in strict, signed mode on three versioned topics per chain
+//!   ([`Topic::Transactions`], [`Topic::Consensus`], [`Topic::Evidence`]) with per-topic size caps. Every received message
 //!   waits for the node's verdict ([`P2pHandle::report`]) before it is forwarded.
 //! - **Block sync**: request-response on `/bayledger/<chain_id>/sync/1` with a length-prefixed
 //!   bytes codec and hard caps on request and response size; the node defines the messages.

@@ -45,10 +45,14 @@ pub struct Limits {
     pub max_pending_incoming: u32,
     /// Inbound connections (pending or established) from one IP address.
     pub max_connections_per_ip: u32,
-    /// Largest transaction payload gossiped (the genesis `max_tx_bytes`).
+    /// Largest payload on the transaction topic (the node sets it from the genesis `max_tx_bytes`
+    /// plus the framing of its transaction batches).
     pub max_tx_bytes: usize,
     /// Largest consensus payload gossiped (proposals carry whole blocks).
     pub max_consensus_bytes: usize,
+    /// Largest evidence payload gossiped (one piece of equivocation evidence: two signed votes or
+    /// proposals).
+    pub max_evidence_bytes: usize,
     /// Largest sync request body.
     pub max_sync_request_bytes: usize,
     /// Largest sync response body.
@@ -81,6 +85,7 @@ impl Default for Limits {
             max_connections_per_ip: 8,
             max_tx_bytes: 1024 * 1024,
             max_consensus_bytes: 8 * 1024 * 1024,
+            max_evidence_bytes: 4096,
             max_sync_request_bytes: 1024,
             max_sync_response_bytes: 16 * 1024 * 1024,
             max_concurrent_sync_streams: 32,
@@ -104,6 +109,7 @@ impl Limits {
             ("max_connections_per_ip", self.max_connections_per_ip as usize),
             ("max_tx_bytes", self.max_tx_bytes),
             ("max_consensus_bytes", self.max_consensus_bytes),
+            ("max_evidence_bytes", self.max_evidence_bytes),
             ("max_sync_request_bytes", self.max_sync_request_bytes),
             ("max_sync_response_bytes", self.max_sync_response_bytes),
             ("max_concurrent_sync_streams", self.max_concurrent_sync_streams),
@@ -126,7 +132,8 @@ impl Limits {
             return Err(P2pError::InvalidConfig("sync caps must fit a u32 length prefix".into()));
         }
         // Gossip frames carry the payload plus the envelope; keep the total well inside u32.
-        if self.max_tx_bytes.max(self.max_consensus_bytes) > (1 << 30) {
+        if self.max_tx_bytes.max(self.max_consensus_bytes).max(self.max_evidence_bytes) > (1 << 30)
+        {
             return Err(P2pError::InvalidConfig("gossip caps must be at most 1 GiB".into()));
         }
         Ok(())

@@ -19,16 +19,19 @@ pub enum Topic {
     /// Consensus messages: proposals (which may carry blocks), votes
     /// (`/bayledger/<chain_id>/consensus/1`).
     Consensus,
+    /// Equivocation evidence (`/bayledger/<chain_id>/evidence/1`).
+    Evidence,
 }
 
 impl Topic {
-    /// Both topics.
-    pub const ALL: [Topic; 2] = [Topic::Transactions, Topic::Consensus];
+    /// Every topic.
+    pub const ALL: [Topic; 3] = [Topic::Transactions, Topic::Consensus, Topic::Evidence];
 
     fn segment(self) -> &'static str {
         match self {
             Topic::Transactions => "tx",
             Topic::Consensus => "consensus",
+            Topic::Evidence => "evidence",
         }
     }
 }
@@ -81,6 +84,7 @@ pub(crate) fn noise_prologue(chain_id: &str) -> Vec<u8> {
 pub(crate) struct Topics {
     tx: IdentTopic,
     consensus: IdentTopic,
+    evidence: IdentTopic,
 }
 
 impl Topics {
@@ -88,6 +92,7 @@ impl Topics {
         Topics {
             tx: IdentTopic::new(topic_name(chain_id, Topic::Transactions)),
             consensus: IdentTopic::new(topic_name(chain_id, Topic::Consensus)),
+            evidence: IdentTopic::new(topic_name(chain_id, Topic::Evidence)),
         }
     }
 
@@ -95,6 +100,7 @@ impl Topics {
         match topic {
             Topic::Transactions => &self.tx,
             Topic::Consensus => &self.consensus,
+            Topic::Evidence => &self.evidence,
         }
     }
 
@@ -116,6 +122,7 @@ mod tests {
     fn names_are_versioned_and_chain_scoped() {
         assert_eq!(topic_name("devnet", Topic::Transactions), "/bayledger/devnet/tx/1");
         assert_eq!(topic_name("devnet", Topic::Consensus), "/bayledger/devnet/consensus/1");
+        assert_eq!(topic_name("devnet", Topic::Evidence), "/bayledger/devnet/evidence/1");
         assert_eq!(sync_protocol("devnet").expect("valid").as_ref(), "/bayledger/devnet/sync/1");
         let t = Topics::new("devnet");
         assert_eq!(t.which(&t.hash(Topic::Consensus)), Some(Topic::Consensus));

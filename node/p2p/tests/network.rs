@@ -45,6 +45,7 @@ fn config(bootstrap: &[(u8, SocketAddr)]) -> P2pConfig {
     c.reconnect = Backoff { initial: Duration::from_millis(100), max: Duration::from_secs(1) };
     c.limits.max_tx_bytes = 1024;
     c.limits.max_consensus_bytes = 64 * 1024;
+    c.limits.max_evidence_bytes = 512;
     c.limits.max_sync_response_bytes = 64 * 1024;
     c.bootstrap = bootstrap.iter().map(|(n, addr)| (pk(*n), *addr)).collect();
     c
@@ -122,7 +123,7 @@ impl Node {
         self.backlog.clear();
     }
 
-    /// Waits until each of `peers` has subscribed to both topics here.
+    /// Waits until each of `peers` has subscribed to every topic here.
     async fn subscribed_by(&mut self, peers: &[PeerId]) {
         let mut missing: HashSet<(PeerId, Topic)> =
             peers.iter().flat_map(|p| Topic::ALL.map(|t| (*p, t))).collect();
@@ -157,7 +158,7 @@ impl Node {
 }
 
 /// Nodes `ns`, each bootstrapping to every earlier one, all allowing `allow`; returns once every
-/// node has seen every other subscribe to both topics.
+/// node has seen every other subscribe to every topic.
 async fn mesh(ns: &[u8], allow: &[u8]) -> Vec<Node> {
     let mut nodes: Vec<Node> = Vec::new();
     for &n in ns {
@@ -254,6 +255,7 @@ async fn gossip_over_the_topic_cap_is_not_delivered() {
     let mut big = config(&[]);
     big.limits.max_tx_bytes = 64 * 1024;
     big.limits.max_consensus_bytes = 256 * 1024;
+    big.limits.max_evidence_bytes = 64 * 1024;
     let mut sender = Node::spawn(1, big, &[1, 2]).await;
     let mut receiver = Node::spawn(2, config(&[(1, sender.addr())]), &[1, 2]).await;
     sender.subscribed_by(&[pid(2)]).await;
@@ -271,16 +273,21 @@ async fn gossip_over_the_topic_cap_is_not_delivered() {
     sender.handle.publish(Topic::Transactions, vec![5; 1536]).await.expect("publish 1.5 KiB");
     // Consensus, 64 KiB + 200: same, on the consensus cap.
     sender.handle.publish(Topic::Consensus, vec![6; 64 * 1024 + 200]).await.expect("publish");
+    // Evidence, 512 + 100: same, on the evidence cap.
+    sender.handle.publish(Topic::Evidence, vec![9; 612]).await.expect("publish");
     // Positive controls, at the caps.
     sender.handle.publish(Topic::Transactions, vec![7; 1024]).await.expect("publish at cap");
     sender.handle.publish(Topic::Consensus, vec![8; 64 * 1024]).await.expect("publish at cap");
+    sender.handle.publish(Topic::Evidence, vec![10; 512]).await.expect("publish at cap");
 
     receiver.gossip(Topic::Transactions, &[7; 1024]).await;
     receiver.gossip(Topic::Consensus, &[8; 64 * 1024]).await;
+    receiver.gossip(Topic::Evidence, &[10; 512]).await;
     // Same stream, same order: anything oversized would have been delivered before the controls.
     let sizes: Vec<usize> = receiver.gossip_log.iter().map(Vec::len).collect();
-    assert_eq!(sizes.len(), 2, "oversized gossip delivered: sizes {sizes:?}");
-    assert_eq!(receiver.handle.stats().gossip_rejected, 2, "1.5 KiB tx and 64 KiB + 200 vote");
+    assert_eq!(sizes.len(), 3, "oversized gossip delivered: sizes {sizes:?}");
+    let rejected = receiver.handle.stats().gossip_rejected;
+    assert_eq!(rejected, 3, "1.5 KiB tx, 64 KiB + 200 vote, 612-byte evidence");
     sender.handle.shutdown().await;
     receiver.handle.shutdown().await;
 }
