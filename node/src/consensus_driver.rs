@@ -27,7 +27,7 @@ use bayledger_consensus::{
     BftEngine, ConsensusMsg, EngineConfig, EngineError, FileWal, Output, TimeoutConfig,
     TimeoutKind, Timer, ValidatorSet,
 };
-use bayledger_p2p::{Acceptance, MessageId, P2pEvent, P2pHandle, Topic};
+use bayledger_p2p::{Acceptance, MessageId, P2pEvent, P2pHandle, PeerId, Topic};
 use bayledger_types::block::SealedBlock;
 use bayledger_types::{Address, Hash, SecretKey, pb};
 use eyre::{Context, Result};
@@ -272,17 +272,57 @@ impl Driver {
         Ok(())
     }
 
-    /// Verifies locally detected evidence off the runtime and pools it for the
-    /// next block this node proposes.
+    /// Verifies locally detected evidence off the runtime, pools it for the
+    /// next block this node proposes and, when new, gossips it to the other
+    /// validators.
     fn on_evidence(&self, ev: bayledger_consensus::cpb::Evidence) {
-        let chain = self.chain.clone();
-        tokio::task::spawn_blocking(move || match crate::evidence::add_to_pool(&chain, &ev) {
-            Ok(Some(o)) => tracing::warn!(
-                validator = %o.validator, height = o.height, round = o.round, kind = o.kind,
-                id = %o.id, "equivocation detected; evidence pooled"
-            ),
-            Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, "engine evidence does not verify"),
+        let (chain, p2p) = (self.chain.clone(), self.p2p.clone());
+        tokio::spawn(async move {
+            let bytes = prost::Message::encode_to_vec(&ev);
+            let b = bytes.clone();
+            let added = tokio::task::spawn_blocking(move || crate::evidence::add_bytes(&chain, &b));
+            match added.await {
+                Ok(Ok(Some(o))) => {
+                    tracing::warn!(
+                        validator = %o.validator, height = o.height, round = o.round,
+                        kind = o.kind, id = %o.id, "equivocation detected; evidence pooled"
+                    );
+                    if let Err(e) = p2p.publish(Topic::Evidence, bytes).await {
+                        tracing::debug!(error = %e, id = %o.id, "evidence not gossiped");
+                    }
+                }
+                Ok(Ok(None)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "engine evidence does not verify"),
+                Err(e) => tracing::warn!(error = %e, "evidence check failed"),
+            }
+        });
+    }
+
+    /// Evidence from gossip: verified and pooled off the runtime; the verdict
+    /// (invalid → `Reject`, nothing new → `Ignore`, pooled → `Accept`, which
+    /// forwards it) goes back to p2p.
+    fn on_gossiped_evidence(&self, msg_id: MessageId, source: PeerId, data: Vec<u8>) {
+        let (chain, p2p) = (self.chain.clone(), self.p2p.clone());
+        tokio::spawn(async move {
+            let added =
+                tokio::task::spawn_blocking(move || crate::evidence::add_bytes(&chain, &data));
+            let verdict = match added.await {
+                Ok(Ok(Some(o))) => {
+                    tracing::warn!(
+                        validator = %o.validator, height = o.height, round = o.round,
+                        kind = o.kind, id = %o.id, from = %source,
+                        "equivocation evidence received; evidence pooled"
+                    );
+                    Acceptance::Accept
+                }
+                Ok(Ok(None)) => Acceptance::Ignore,
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, from = %source, "gossiped evidence rejected");
+                    Acceptance::Reject
+                }
+                Err(_) => Acceptance::Ignore,
+            };
+            let _ = p2p.report(msg_id, verdict).await;
         });
     }
 
@@ -444,6 +484,10 @@ impl Driver {
             }
             P2pEvent::Gossip { topic: Topic::Transactions, msg_id, data, .. } => {
                 self.on_tx_batch(msg_id, data).await;
+                Ok(())
+            }
+            P2pEvent::Gossip { topic: Topic::Evidence, msg_id, source, data } => {
+                self.on_gossiped_evidence(msg_id, source, data);
                 Ok(())
             }
             P2pEvent::SyncRequest { data, reply, .. } => {

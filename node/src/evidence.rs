@@ -3,6 +3,11 @@
 //! - **Pool.** Evidence the engine outputs (`Output::Evidence`) is checked
 //!   with `verify_equivocation` and kept in a bounded [`EvidencePool`] (one
 //!   entry per offence, oldest dropped first) until a block commits it.
+//! - **Gossip.** Newly pooled evidence is published on the p2p evidence topic
+//!   (payload cap [`MAX_EVIDENCE_BYTES`]); evidence received there goes
+//!   through the same checks ([`add_bytes`]) before it is pooled and
+//!   forwarded, so every validator can include an offence only one of them
+//!   witnessed.
 //! - **Blocks.** A proposer includes up to [`MAX_BLOCK_EVIDENCE`] pending pieces:
 //!   `block.evidence` = canonical `bayledger.consensus.v1.Evidence` bytes,
 //!   `header.evidence_root` = `merkle::root(block.evidence)` (empty when there
@@ -200,6 +205,11 @@ impl EvidencePool {
         self.pending.retain(|(o, _)| !ids.contains(&o.id));
     }
 
+    /// Whether the offence `id` is pending.
+    pub fn contains(&self, id: &Hash) -> bool {
+        self.pending.iter().any(|(o, _)| o.id == *id)
+    }
+
     /// Number of pending entries.
     pub fn len(&self) -> usize {
         self.pending.len()
@@ -214,13 +224,28 @@ impl EvidencePool {
 /// Verifies evidence from the engine and adds it to the chain's pool; returns
 /// the offence when it is new.
 pub fn add_to_pool(chain: &Chain, ev: &cpb::Evidence) -> Result<Option<Offence>, String> {
-    let bytes = ev.encode_to_vec();
-    let offence = check(chain, &bytes)?;
+    add_bytes(chain, &ev.encode_to_vec())
+}
+
+/// Checks encoded evidence (from the engine or from gossip) and adds it to
+/// the chain's pool. `Err`: it is malformed or does not prove an
+/// equivocation by a validator. `Ok(None)`: valid but nothing new — its
+/// offence is already pending, committed, too old or above our next height.
+/// `Ok(Some)`: pooled. An offence already pending is recognised before any
+/// signature is checked.
+pub fn add_bytes(chain: &Chain, bytes: &[u8]) -> Result<Option<Offence>, String> {
+    if bytes.len() > MAX_EVIDENCE_BYTES {
+        return Err(format!("{} bytes (max {MAX_EVIDENCE_BYTES})", bytes.len()));
+    }
+    if describe(bytes).is_some_and(|o| chain.evidence.lock().contains(&o.id)) {
+        return Ok(None);
+    }
+    let offence = check(chain, bytes)?;
     let next = chain.height().map_err(|e| e.to_string())? + 1;
     if admissible(chain, &offence, next).is_err() {
         return Ok(None);
     }
-    Ok(chain.evidence.lock().insert(offence.clone(), bytes).then_some(offence))
+    Ok(chain.evidence.lock().insert(offence.clone(), bytes.to_vec()).then_some(offence))
 }
 
 /// The pending evidence a proposer of block `height` includes: still

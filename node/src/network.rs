@@ -98,6 +98,7 @@ pub async fn start(
     config.bootstrap = bootstrap;
     config.limits.max_tx_bytes =
         crate::tx_gossip::max_batch_bytes(chain.genesis.params.max_tx_bytes as usize);
+    config.limits.max_evidence_bytes = crate::evidence::MAX_EVIDENCE_BYTES;
     config.gossip_heartbeat = Duration::from_millis(cfg.gossip_heartbeat_ms.max(50));
     Ok(P2p::spawn(config, node_key, allowlist).await?)
 }

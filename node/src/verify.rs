@@ -404,6 +404,31 @@ mod tests {
     }
 
     #[test]
+    fn gossiped_evidence_is_checked_before_it_is_pooled() {
+        let b = chain();
+        let add = |bytes: &[u8]| crate::evidence::add_bytes(&b, bytes);
+        let err = add(&vec![0; crate::evidence::MAX_EVIDENCE_BYTES + 1]).expect_err("oversized");
+        assert!(err.contains("max"), "{err}");
+        assert!(add(b"junk").is_err(), "malformed");
+        let mut forged = double_precommit(&key(1), 1);
+        let last = forged.len() - 1;
+        forged[last] ^= 1;
+        assert!(add(&forged).is_err(), "forged signature");
+        assert!(add(&double_precommit(&key(5), 1)).is_err(), "not a validator");
+        assert_eq!(add(&double_precommit(&key(1), 7)), Ok(None), "above our next height");
+        assert!(b.evidence.lock().is_empty());
+
+        let valid = double_precommit(&key(1), 1);
+        let offence = add(&valid).expect("verifies").expect("new");
+        assert_eq!((offence.validator, offence.height), (key(1).address(), 1));
+        assert_eq!(add(&valid), Ok(None), "already pending");
+        // A forgery of a pending offence is recognised as nothing new before
+        // any signature is checked; it is never pooled.
+        assert_eq!(add(&forged), Ok(None));
+        assert_eq!(b.evidence.lock().len(), 1);
+    }
+
+    #[test]
     fn pooled_evidence_is_proposed_and_followers_accept_it() {
         let (a, b) = (chain(), chain());
         let ev: bayledger_consensus::cpb::Evidence =

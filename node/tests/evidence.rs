@@ -13,10 +13,13 @@
 mod support;
 
 use bayledger_consensus::{cpb, verify_equivocation};
+use bayledger_node::home::read_key_file;
+use bayledger_p2p::{Allowlist, P2p, P2pConfig, P2pEvent, Topic};
+use bayledger_types::{Hash, SecretKey, block};
 use prost::Message;
 use std::process::Command;
 use std::time::Duration;
-use support::{BIN, Node, Spec, Testnet, assert_same_chain};
+use support::{BIN, Node, Spec, Testnet, assert_same_chain, wait_log};
 
 /// How long the network gets to catch and commit the equivocation.
 const EVIDENCE_WAIT: Duration = Duration::from_secs(120);
@@ -106,4 +109,109 @@ async fn a_double_signing_validator_is_caught_and_the_evidence_committed() {
     nodes[0].wait_height(target).await;
     let all: Vec<&Node> = nodes.iter().collect();
     assert_same_chain(&all, target).await;
+}
+
+/// Two conflicting precommits signed by `key` at `height`, round 0, as
+/// canonical `Evidence` bytes.
+fn double_precommit(key: &SecretKey, chain_id: &str, height: u64) -> Vec<u8> {
+    let signed = |tag: &[u8]| {
+        let hash = Hash::sha3(tag);
+        let sig = block::sign_vote(key, chain_id, height, 0, &hash);
+        cpb::SignedVote {
+            vote: Some(block::precommit(chain_id, height, 0, &hash)),
+            validator: sig.validator,
+            signature: sig.signature,
+        }
+    };
+    let ev = cpb::Evidence {
+        kind: Some(cpb::evidence::Kind::DuplicateVote(cpb::DuplicateVoteEvidence {
+            first: Some(signed(b"one block")),
+            second: Some(signed(b"another block")),
+        })),
+    };
+    ev.encode_to_vec()
+}
+
+/// Evidence only node0 receives reaches every validator: the test joins the
+/// network as node4 (its node key is on the allowlist) connected to node0
+/// alone and publishes on the evidence topic. A forged piece is rejected by
+/// node0 and never pooled anywhere; a valid one (node3's double precommit) is
+/// verified and pooled by node0, forwarded, verified and pooled by node1..3,
+/// and committed in a block.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn evidence_gossiped_to_one_validator_is_pooled_by_all_and_committed() {
+    let mut net = Testnet::new(Spec::new("evidence-gossip"));
+    net.start_validators();
+    let nodes = &net.nodes;
+    nodes[0].wait_height(2).await;
+
+    // The test's own p2p node: node4's key, dialing node0 only, listening on a
+    // port no validator knows (they dial node4's configured one in vain).
+    let key4 = read_key_file(&nodes[4].home.join("config/node_key.json")).expect("node4 key");
+    let key0 = read_key_file(&nodes[0].home.join("config/node_key.json")).expect("node0 key");
+    let allowed = net.genesis_node_keys();
+    let mut config = P2pConfig::new(net.chain_id.clone(), "127.0.0.1:0".parse().expect("addr"));
+    config.gossip_heartbeat = Duration::from_millis(200);
+    config.limits.max_evidence_bytes = 64 * 1024;
+    config.bootstrap =
+        vec![(key0.public_key().to_compressed(), ([127, 0, 0, 1], nodes[0].p2p_port).into())];
+    let allowlist = Allowlist::from_keys(allowed).expect("allowlist");
+    let (p2p, mut events) = P2p::spawn(config, &key4, allowlist).await.expect("p2p");
+    let node0 = bayledger_p2p::peer_id_of(&key0.public_key().to_compressed()).expect("peer id");
+    tokio::time::timeout(support::WAIT, async {
+        while let Some(e) = events.recv().await {
+            if matches!(e, P2pEvent::PeerSubscribed { peer, topic: Topic::Evidence } if peer == node0)
+            {
+                return;
+            }
+        }
+    })
+    .await
+    .expect("node0 subscribes to the evidence topic");
+    tokio::spawn(async move { while events.recv().await.is_some() {} });
+
+    let key3 = read_key_file(&nodes[3].home.join("config/validator_key.json")).expect("node3");
+    let valid = double_precommit(&key3, &net.chain_id, 1);
+    let mut forged = double_precommit(&key3, &net.chain_id, 2);
+    let last = forged.len() - 1;
+    forged[last] ^= 1;
+
+    p2p.publish(Topic::Evidence, forged).await.expect("publish forged");
+    wait_log(&nodes[0], "gossiped evidence rejected", |l| l.contains("gossiped evidence rejected"))
+        .await;
+    p2p.publish(Topic::Evidence, valid.clone()).await.expect("publish valid");
+    for n in &nodes[..4] {
+        wait_log(n, "evidence received and pooled", |l| {
+            l.contains("equivocation evidence received; evidence pooled")
+        })
+        .await;
+    }
+    let connected = p2p.peers().await.expect("peers");
+    let ids: Vec<_> = connected.iter().map(|p| p.peer_id).collect();
+    assert_eq!(ids, vec![node0], "only node0 heard it from us; node1..3 got it relayed");
+
+    // A block commits it; the API returns exactly that piece, by node3.
+    let c2 = nodes[2].client().await;
+    let mut blocks = c2.subscribe_blocks(1).await.expect("subscribe");
+    let included = tokio::time::timeout(EVIDENCE_WAIT, async {
+        loop {
+            let b = blocks.next().await.expect("stream").expect("block");
+            if !b.block.evidence.is_empty() {
+                return b;
+            }
+        }
+    })
+    .await
+    .expect("a block with the evidence in time");
+    assert_eq!(included.block.evidence, vec![valid.clone()]);
+    let listed = c2.list_evidence(1, included.height()).await.expect("list");
+    assert_eq!(listed.len(), 1, "the forged piece was never committed");
+    assert_eq!(listed[0].validator, key3.address());
+    for n in &nodes[..4] {
+        let pooled = n.log().lines().filter(|l| l.contains("evidence pooled")).count();
+        assert_eq!(pooled, 1, "{} pooled only the valid piece", n.name);
+    }
+    p2p.shutdown().await;
+    let vals: Vec<&Node> = nodes[..4].iter().collect();
+    assert_same_chain(&vals, included.height()).await;
 }

@@ -297,6 +297,14 @@ impl Testnet {
         Testnet { dir, nodes, chain_id: spec.chain_id.to_string(), validators, spec }
     }
 
+    /// The node keys genesis admits (the p2p allowlist).
+    pub fn genesis_node_keys(&self) -> Vec<[u8; 33]> {
+        let genesis =
+            bayledger_genesis::Genesis::load(self.nodes[0].home.join("config/genesis.json"))
+                .expect("genesis");
+        genesis.nodes.iter().map(|n| n.node_key.0).collect()
+    }
+
     pub fn start_validators(&mut self) {
         for n in self.nodes.iter_mut().take(self.spec.validators) {
             n.start();
