@@ -220,7 +220,7 @@ pub async fn verify_credential(
         ),
         check_issuer_did(&info.issuer, &did_state),
         check_signature(&decoded, &key),
-        check_anchor(info, &jwt_hash_for(jwt), anchor.as_ref()),
+        check_anchor(info, &jwt_hash_for(jwt), anchor.as_ref(), at_ms),
         check_authorized(anchor.as_ref(), authorization.as_ref()),
         check_status(anchor.as_ref()),
         check_validity(info, at),
@@ -305,13 +305,15 @@ fn check_anchor(
     info: &CredentialInfo,
     hash_of: &dyn Fn(HashAlg) -> Hash,
     anchor: Option<&AnchoredCredential>,
+    asked_at: Option<u64>,
 ) -> Check {
     let name = CheckName::Anchor;
     let Some(a) = anchor else {
-        return Check::fail(
-            name,
-            format!("not anchored: no credential {:?} is anchored on chain", info.id),
+        let when = asked_at.map_or_else(
+            || "is anchored on chain".to_string(),
+            |t| format!("was anchored on chain by {}", time::format_ms(t)),
         );
+        return Check::fail(name, format!("not anchored: no credential {:?} {when}", info.id));
     };
     let mut wrong = Vec::new();
     let actual = hash0x(&hash_of(a.vc_hash_alg));
@@ -482,7 +484,7 @@ mod tests {
         let (jwt, d) = signed(&key);
         let hash_of = jwt_hash_for(&jwt);
         let a = anchored(&jwt);
-        let ok = check_anchor(&d.info, &hash_of, Some(&a));
+        let ok = check_anchor(&d.info, &hash_of, Some(&a), None);
         assert!(ok.ok, "{}", ok.reason);
 
         let wrong = AnchoredCredential {
@@ -493,7 +495,7 @@ mod tests {
             valid_until_ms: None,
             ..a.clone()
         };
-        let c = check_anchor(&d.info, &hash_of, Some(&wrong));
+        let c = check_anchor(&d.info, &hash_of, Some(&wrong), None);
         assert!(!c.ok);
         for part in [
             "vc_hash",
@@ -504,15 +506,21 @@ mod tests {
         ] {
             assert!(c.reason.contains(part), "{part}: {}", c.reason);
         }
-        let none = check_anchor(&d.info, &hash_of, None);
-        assert!(!none.ok && none.reason.starts_with("not anchored"), "{}", none.reason);
+        let none = check_anchor(&d.info, &hash_of, None, None);
+        assert!(!none.ok && none.reason.ends_with("is anchored on chain"), "{}", none.reason);
+        let then = check_anchor(&d.info, &hash_of, None, Some(0));
+        assert!(
+            then.reason.ends_with("was anchored on chain by 1970-01-01T00:00:00Z"),
+            "{}",
+            then.reason
+        );
 
         let sha2 = AnchoredCredential {
             vc_hash_alg: HashAlg::Sha2_256,
             vc_hash: hash0x(&Hash(Sha256::digest(jwt.as_bytes()).into())),
             ..a
         };
-        assert!(check_anchor(&d.info, &hash_of, Some(&sha2)).ok);
+        assert!(check_anchor(&d.info, &hash_of, Some(&sha2), None).ok);
     }
 
     #[test]
