@@ -27,6 +27,9 @@ use eyre::{Result, WrapErr, bail, ensure, eyre};
 /// The data type both banks agree on for customer records.
 pub const DATA_TYPE: &str = "bank/customer-record";
 
+/// How long a party's node may lag behind another's.
+const CATCH_UP: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Runs the flow; every check that fails is an error naming what the chain answered.
 pub async fn run(net: &Network, t: &mut Transcript) -> Result<()> {
     let sz = net.party("Shenzhen bank", 0);
@@ -67,6 +70,7 @@ pub async fn run(net: &Network, t: &mut Transcript) -> Result<()> {
     );
 
     // Off-chain transfer: the record and the salt travel to Hong Kong, never through the chain.
+    caught_up(&hk, &sz).await?;
     let (received, received_salt) = (record.clone(), commitment.salt.clone());
     t.say(&hk.name, format!("received a {}-byte record and its salt off-chain", received.len()));
 
@@ -92,6 +96,7 @@ pub async fn run(net: &Network, t: &mut Transcript) -> Result<()> {
 
     // Both banks attest: the Hong Kong bank co-signs.
     hk_registry.cosign(&hk.key, &hash).await.wrap_err("co-signing")?;
+    caught_up(&sz, &hk).await?;
     let status = sz_registry.status(&hash, None).await?;
     let cosigned = status.cosigners.iter().find(|c| c.address == hk.key.address());
     let Some(cosigner) = cosigned else {
@@ -165,6 +170,7 @@ pub async fn run(net: &Network, t: &mut Transcript) -> Result<()> {
         )
         .await
         .wrap_err("superseding the record")?;
+    caught_up(&hk, &sz).await?;
     t.say(
         &sz.name,
         format!("superseded it with the corrected record {}", hash_text(&corrected_hash)),
@@ -181,7 +187,7 @@ pub async fn run(net: &Network, t: &mut Transcript) -> Result<()> {
     t.say(
         &hk.name,
         format!(
-            "the old record now verifies as superseded by {} ({})",
+            "verifying the old record now says superseded, pointing to {}: {}",
             hash_text(&corrected_hash),
             old.reason
         ),
@@ -251,6 +257,29 @@ async fn verify_registration(
         ),
     );
     Ok(registration)
+}
+
+/// Waits until `reader`'s node has committed every block `writer`'s node had when asked, so
+/// what `writer` just did is visible to `reader` when they talk to different nodes.
+async fn caught_up(reader: &Party, writer: &Party) -> Result<()> {
+    if reader.client.url() == writer.client.url() {
+        return Ok(());
+    }
+    let target = writer.client.status().await?.latest_height;
+    if reader.client.status().await?.latest_height >= target {
+        return Ok(());
+    }
+    let mut blocks = reader.client.subscribe_blocks(target).await?;
+    let block = tokio::time::timeout(CATCH_UP, blocks.next()).await.map_err(|_| {
+        eyre!("{}'s node did not reach height {target} within {CATCH_UP:?}", reader.name)
+    })??;
+    match block {
+        Some(b) if b.height() >= target => Ok(()),
+        Some(b) => {
+            bail!("{}'s node streamed height {} when {target} was asked", reader.name, b.height())
+        }
+        None => bail!("{}'s node closed its block stream before height {target}", reader.name),
+    }
 }
 
 /// The contract's own error line of a refused call (`unauthorized: …`, without the VM's
