@@ -69,3 +69,12 @@ async fn health_certificate() {
     check(&t, result);
     node.shutdown().await.expect("shutdown");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_portability() {
+    let (_dir, node, net) = network().await;
+    let mut t = Transcript::default();
+    let result = bayledger_flows::data_portability::run(&net, &mut t).await;
+    check(&t, result);
+    node.shutdown().await.expect("shutdown");
+}
