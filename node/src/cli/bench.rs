@@ -50,6 +50,11 @@ pub struct BenchArgs {
     /// Most transactions admitted but not yet committed.
     #[arg(long, default_value_t = 4_000)]
     pub in_flight: usize,
+    /// Offered load in transactions per second over all accounts (0: as fast
+    /// as the nodes admit them). Below saturation, latency is the protocol's,
+    /// not the queue's.
+    #[arg(long, default_value_t = 0)]
+    pub rate: u64,
     /// Fuel limit of each call.
     #[arg(long, default_value_t = 2_000_000)]
     pub fuel: u64,
@@ -110,6 +115,7 @@ impl BenchArgs {
             last_commit: Mutex::new(None),
         });
         let permits = Arc::new(Semaphore::new(self.in_flight));
+        let pacer = Arc::new(Pacer::new(self.rate));
         let bar = progress_bar(self.txs as u64, self.output);
 
         let start_height = client.status().await?.latest_height + 1;
@@ -142,12 +148,13 @@ impl BenchArgs {
         let mut senders = tokio::task::JoinSet::new();
         for (i, account_txs) in txs.into_iter().enumerate() {
             let c = clients[i % clients.len()].clone();
-            let (s, p) = (shared.clone(), permits.clone());
+            let (s, p, pace) = (shared.clone(), permits.clone(), pacer.clone());
             senders.spawn(async move {
                 let mut iter = account_txs.into_iter();
                 while let Some((hash, bytes)) = iter.next() {
                     let Ok(permit) = p.clone().acquire_owned().await else { return };
                     permit.forget(); // returned by the watcher on commit
+                    pace.wait().await;
                     s.submitted.lock().insert(hash, Instant::now());
                     if let Err(e) = c.broadcast(bytes, false, Duration::ZERO).await {
                         // Dropping the account's remaining transactions: they would leave a nonce gap.
@@ -184,6 +191,7 @@ impl BenchArgs {
         let report = serde_json::json!({
             "nodes": self.node.len(),
             "accounts": self.accounts,
+            "offered_rate": self.rate,
             "transactions": self.txs,
             "committed": committed,
             "failed": failed,
@@ -228,6 +236,32 @@ impl BenchArgs {
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
         })
+    }
+}
+
+/// Spaces sends `1/rate` apart across every sender (no limit at rate 0).
+struct Pacer {
+    interval: Option<Duration>,
+    next: Mutex<Option<tokio::time::Instant>>,
+}
+
+impl Pacer {
+    fn new(rate: u64) -> Pacer {
+        let interval = (rate > 0).then(|| Duration::from_secs_f64(1.0 / rate as f64));
+        Pacer { interval, next: Mutex::new(None) }
+    }
+
+    /// Waits for this send's slot.
+    async fn wait(&self) {
+        let Some(interval) = self.interval else { return };
+        let slot = {
+            let mut next = self.next.lock();
+            let now = tokio::time::Instant::now();
+            let slot = next.map_or(now, |n| n.max(now));
+            *next = Some(slot + interval);
+            slot
+        };
+        tokio::time::sleep_until(slot).await;
     }
 }
 
@@ -279,4 +313,20 @@ fn verification_ceiling(dur: Duration) -> (f64, usize) {
         }
     });
     (count.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64(), threads)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_pacer_never_sends_faster_than_the_rate() {
+        let pacer = Pacer::new(1000);
+        let start = tokio::time::Instant::now();
+        for _ in 0..21 {
+            pacer.wait().await;
+        }
+        assert!(start.elapsed() >= Duration::from_millis(20), "{:?}", start.elapsed());
+        assert!(Pacer::new(0).interval.is_none(), "rate 0 is unpaced");
+    }
 }
