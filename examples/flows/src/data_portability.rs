@@ -32,6 +32,7 @@ use bayledger_sdk::system::consent::{
     HealthDataPolicy, HistoryEvent, Jurisdictions, LegalBasis, ListBy, Receipt, Status,
     TransferRecord, Via, deploy_health_data_policy, hash0x,
 };
+use bayledger_sdk::system::credentials::time::format_ms;
 use bayledger_sdk::system::credentials::{Credentials, IssueRequest, NewType, issue_credential};
 use bayledger_sdk::system::did::DidRegistry;
 use bayledger_sdk::system::hash_registry::commitment::{Commitment, salted_sha3};
@@ -175,8 +176,8 @@ async fn deploy_policy(net: &Network, t: &mut Transcript) -> Result<DeployedPoli
     t.say(
         COMMITTEE,
         format!(
-            "deployed the health-data policy at {} (code {}): {} leaves its jurisdiction only \
-             for holders of a valid {CREDENTIAL_TYPE:?}",
+            "deployed the health-data policy at {} (code {}): {} leave their jurisdiction \
+             only for holders of a valid {CREDENTIAL_TYPE:?}",
             deployed.address,
             deployed.code_hash,
             CATEGORIES.join(" and ")
@@ -290,11 +291,11 @@ async fn grant(
         &subject.name,
         format!(
             "wallet signed the grant ({} → {}, {} for {PURPOSE}, CN-GD → HK, separate consent, \
-             until {} ms, policy {}) with delegation nonce {}",
+             until {}, policy {}) with delegation nonce {}",
             signed.terms.provider,
             signed.terms.recipient,
             CATEGORIES.join(", "),
-            signed.terms.valid_until_ms,
+            format_ms(signed.terms.valid_until_ms),
             policy.address,
             signed.delegation.nonce
         ),
@@ -455,7 +456,11 @@ async fn withdraw(
         .wrap_err("withdrawing the consent")?;
     t.say(
         &subject.name,
-        format!("withdrew consent {} at {} ms", done.value.consent_id, done.value.withdrawn_at_ms),
+        format!(
+            "withdrew consent {} at {}",
+            done.value.consent_id,
+            format_ms(done.value.withdrawn_at_ms)
+        ),
     );
     Ok(())
 }
@@ -478,8 +483,9 @@ async fn refusals_after_withdrawal(
     t.say(
         &hospital.name,
         format!(
-            "the same check as of the transfer ({} ms) still answers: {}",
-            sent.receipt.at_ms, answer.reason
+            "the same check as of the transfer ({}) still answers: {}",
+            format_ms(sent.receipt.at_ms),
+            answer.reason
         ),
     );
     let again = TransferRecord {
@@ -514,7 +520,7 @@ async fn read_trail(
     let Some(listed) = list.consents.iter().find(|c| c.id == id) else {
         bail!("consent {id} is not among the consents of {did}: {list:?}");
     };
-    ensure!(listed.status == Status::Withdrawn, "consent {id} is listed as {:?}", listed.status);
+    ensure!(listed.status == Status::Withdrawn, "consent {id} is listed as {}", listed.status);
     let view = consents.consent(id, None).await?;
     ensure!(
         view.status == Status::Withdrawn && view.cross_border && view.purposes == [PURPOSE],
@@ -543,7 +549,8 @@ async fn read_trail(
     t.say(
         &reader.name,
         format!(
-            "{} of {did}: consent {id} {:?} ({} → {}, [{}] for [{}], {} → {}, policy {})",
+            "{} consent(s) of {did}; consent {id} is {} ({} → {}, [{}] for [{}], {} → {}, \
+             policy {})",
             list.consents.len(),
             view.status,
             view.provider,
@@ -559,10 +566,10 @@ async fn read_trail(
         t.say(
             &reader.name,
             format!(
-                "  history {}: {:?} at {} ms, block {}, by {} via {:?} (sent by {})",
+                "  history {}: {} at {}, block {}, by {} via {} (sent by {})",
                 e.seq,
                 e.event,
-                e.at_ms,
+                format_ms(e.at_ms),
                 e.height.map_or("-".into(), |h| h.to_string()),
                 e.actor.as_deref().unwrap_or("-"),
                 e.via,
@@ -574,8 +581,14 @@ async fn read_trail(
         t.say(
             &reader.name,
             format!(
-                "  receipt {}: {} {} for {} at {} ms, block {}, recorded by {}",
-                r.seq, r.data_hash, r.category, r.purpose, r.at_ms, r.height, r.recorded_by
+                "  receipt {}: {} ({} for {}) at {}, block {}, recorded by {}",
+                r.seq,
+                r.data_hash,
+                r.category,
+                r.purpose,
+                format_ms(r.at_ms),
+                r.height,
+                r.recorded_by
             ),
         );
     }

@@ -180,7 +180,7 @@ impl Consents {
         id: ConsentId,
         at_ms: Option<u64>,
     ) -> Result<ConsentView, SdkError> {
-        self.handle.query(&msg::consent_msg(id, at_ms)).await
+        self.handle.query(&msg::consent_msg(id, at_ms)).await.map_err(not_found)
     }
 
     /// One page of a consent's history at `at_ms`.
@@ -190,7 +190,7 @@ impl Consents {
         at_ms: Option<u64>,
         page: &Page<u32>,
     ) -> Result<HistoryResponse, SdkError> {
-        self.handle.query(&msg::history_msg(id, at_ms, page)).await
+        self.handle.query(&msg::history_msg(id, at_ms, page)).await.map_err(not_found)
     }
 
     /// The whole history of a consent at `at_ms`, every page read at the same time.
@@ -268,7 +268,7 @@ impl Consents {
         id: ConsentId,
         page: &Page<u64>,
     ) -> Result<TransfersResponse, SdkError> {
-        self.handle.query(&msg::transfers_msg(id, page)).await
+        self.handle.query(&msg::transfers_msg(id, page)).await.map_err(not_found)
     }
 
     /// Every transfer receipt of a consent.
@@ -301,5 +301,38 @@ impl Consents {
     /// The contract's configuration.
     pub async fn config(&self) -> Result<ConfigResponse, SdkError> {
         self.handle.query(&json!({ "config": {} })).await
+    }
+}
+
+/// How the node reports a query the contract answered with an error.
+const QUERY_ABORTED: &str = "query failed (Aborted): aborted: ";
+
+/// A query the contract refused with `not found: …` becomes [`SdkError::NotFound`] with the
+/// contract's words (`consent 9`); other errors are kept.
+fn not_found(e: SdkError) -> SdkError {
+    match e {
+        SdkError::Rejected(m) => match m.strip_prefix(QUERY_ABORTED) {
+            Some(line) if line.starts_with("not found: ") => {
+                SdkError::NotFound(line["not found: ".len()..].to_string())
+            }
+            _ => SdkError::Rejected(m),
+        },
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_consent_is_not_found() {
+        let e = not_found(SdkError::Rejected(format!("{QUERY_ABORTED}not found: consent 99")));
+        assert!(matches!(&e, SdkError::NotFound(what) if what == "consent 99"), "{e:?}");
+        assert_eq!(e.to_string(), "not found: consent 99");
+        let other = format!("{QUERY_ABORTED}invalid id: \"x\" is not a consent id");
+        let e = not_found(SdkError::Rejected(other.clone()));
+        assert!(matches!(&e, SdkError::Rejected(m) if *m == other), "{e:?}");
+        assert!(matches!(not_found(SdkError::Timeout("t".into())), SdkError::Timeout(_)));
     }
 }

@@ -145,6 +145,36 @@ pub enum EventKind {
     Expired,
 }
 
+/// The wire spelling (`snake_case`) of the unit enums, for messages and displays.
+macro_rules! wire_names {
+    ($ty:ident { $($variant:ident => $name:literal),* $(,)? }) => {
+        impl $ty {
+            /// The spelling in the contract's JSON.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name,)*
+                }
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+wire_names!(Status {
+    NotYetGiven => "not_yet_given",
+    Pending => "pending",
+    Active => "active",
+    Withdrawn => "withdrawn",
+    Expired => "expired",
+});
+wire_names!(Via { Direct => "direct", Delegation => "delegation", Derived => "derived" });
+wire_names!(EventKind { Given => "given", Withdrawn => "withdrawn", Expired => "expired" });
+
 /// `check` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckResponse {
@@ -356,6 +386,25 @@ mod tests {
         }
         let e = "Separate-Consent".parse::<LegalBasis>().unwrap_err().to_string();
         assert!(e.contains("one of consent, explicit-consent, separate-consent"), "{e}");
+    }
+
+    #[test]
+    fn displays_use_the_wire_spelling() {
+        for s in [
+            Status::NotYetGiven,
+            Status::Pending,
+            Status::Active,
+            Status::Withdrawn,
+            Status::Expired,
+        ] {
+            assert_eq!(serde_json::to_value(s).unwrap(), json!(s.to_string()));
+        }
+        for v in [Via::Direct, Via::Delegation, Via::Derived] {
+            assert_eq!(serde_json::to_value(v).unwrap(), json!(v.as_str()));
+        }
+        for e in [EventKind::Given, EventKind::Withdrawn, EventKind::Expired] {
+            assert_eq!(serde_json::to_value(e).unwrap(), json!(e.to_string()));
+        }
     }
 
     #[test]
