@@ -17,7 +17,7 @@
 //! it received.
 //!
 //! Refusals the chain must make: the hospital granting or withdrawing for the subject
-//! (`unauthorized`), a replayed delegation, a category and a purpose the consent does not
+//! (`unauthorized`, also with a withdrawal delegation it signed itself), a replayed delegation, a category and a purpose the consent does not
 //! cover, a check for another recipient, and — after the subject withdraws — checks
 //! (`withdrawn`) and a transfer. Finally the subject and the auditor, each on its own node,
 //! read the whole trail (the consent, its history given → withdrawn, the receipts) and the
@@ -444,12 +444,20 @@ async fn withdraw(
     id: ConsentId,
     t: &mut Transcript,
 ) -> Result<()> {
+    let provider = Consents::new(hospital.client.clone());
     let line = refused_as(
         "unauthorized: ",
-        Consents::new(hospital.client.clone()).withdraw(&hospital.key, id).await,
+        provider.withdraw(&hospital.key, id).await,
         "a withdrawal sent by the hospital",
     )?;
     t.say(&hospital.name, format!("withdrawing the consent itself is refused: {line}"));
+    let forged = provider.sign_withdraw(&hospital.key, id).await?;
+    let line = refused_as(
+        "unauthorized: ",
+        provider.submit_withdraw(&hospital.key, &forged).await,
+        "a withdrawal delegation signed by the hospital",
+    )?;
+    t.say(&hospital.name, format!("a withdrawal it signed itself is refused too: {line}"));
     let done = Consents::new(subject.client.clone())
         .withdraw(&subject.key, id)
         .await
