@@ -95,6 +95,7 @@ pub async fn start(
     keys.push(node_key.public_key().to_compressed());
     let allowlist = Allowlist::from_keys(keys)?;
     let mut config = P2pConfig::new(chain.genesis.chain_id.clone(), cfg.listen_addr);
+    config.genesis_hash = Some(chain.genesis_hash.0);
     config.bootstrap = bootstrap;
     config.limits.max_tx_bytes =
         crate::tx_gossip::max_batch_bytes(chain.genesis.params.max_tx_bytes as usize);

@@ -354,6 +354,16 @@ impl Driver {
                     ListenError::Denied { cause } => {
                         self.on_denied(peer_id, Some(send_back_addr), Direction::Inbound, cause)
                     }
+                    ListenError::Transport(e) => {
+                        warn!(
+                            addr = %send_back_addr, error = %e,
+                            "inbound handshake failed: the remote may run another chain id or \
+                             genesis (both are bound into the noise handshake) or not be a \
+                             Bayledger node"
+                        );
+                        Counters::bump(&self.shared.counters.handshake_failed);
+                        self.emit(P2pEvent::HandshakeFailed { addr: Some(send_back_addr) });
+                    }
                     other => {
                         debug!(addr = %send_back_addr, error = %other, "inbound connection failed")
                     }
@@ -365,6 +375,13 @@ impl Driver {
                         let addr = peer_id.and_then(|p| self.redial.addr_of(&p).cloned());
                         self.on_denied(peer_id, addr, Direction::Outbound, cause)
                     }
+                    // A failed noise upgrade (not a refused or timed-out TCP connect): with the
+                    // prologue binding chain id and genesis, most likely a different genesis.
+                    other if other.to_string().contains("Handshake failed") => warn!(
+                        peer = ?peer_id, error = %other,
+                        "handshake with peer failed: it may run another chain id or genesis \
+                         (both are bound into the noise handshake); compare genesis hashes"
+                    ),
                     other => debug!(peer = ?peer_id, error = %other, "outbound connection failed"),
                 }
                 if let Some(peer) = peer_id {

@@ -103,6 +103,13 @@ pub enum P2pEvent {
         /// Who dialed.
         direction: Direction,
     },
+    /// An inbound connection failed before it was authenticated (noise or multiplexer upgrade):
+    /// typically a node of another chain or genesis (the noise prologue binds both), or something
+    /// that is not a Bayledger node.
+    HandshakeFailed {
+        /// The remote address.
+        addr: Option<Multiaddr>,
+    },
     /// A connection was refused by a connection limit.
     LimitReached {
         /// The peer, if the handshake had already identified it.
@@ -146,6 +153,9 @@ impl fmt::Debug for P2pEvent {
                 .field("addr", addr)
                 .field("direction", direction)
                 .finish(),
+            P2pEvent::HandshakeFailed { addr } => {
+                f.debug_struct("HandshakeFailed").field("addr", addr).finish()
+            }
             P2pEvent::LimitReached { peer, addr, limit } => f
                 .debug_struct("LimitReached")
                 .field("peer", peer)
@@ -176,6 +186,9 @@ pub struct P2pStats {
     pub refused: u64,
     /// Connections refused by a connection limit.
     pub limited: u64,
+    /// Inbound connections whose handshake failed (another chain or genesis, or not a Bayledger
+    /// node).
+    pub handshake_failed: u64,
     /// Gossip rejected by the service before reaching the node (source not allowlisted, payload
     /// over the topic cap).
     pub gossip_rejected: u64,
@@ -192,6 +205,7 @@ pub struct P2pStats {
 pub(crate) struct Counters {
     pub(crate) refused: AtomicU64,
     pub(crate) limited: AtomicU64,
+    pub(crate) handshake_failed: AtomicU64,
     pub(crate) gossip_rejected: AtomicU64,
     pub(crate) validation_expired: AtomicU64,
     pub(crate) events_dropped: AtomicU64,
@@ -208,6 +222,7 @@ impl Counters {
         P2pStats {
             refused: get(&self.refused),
             limited: get(&self.limited),
+            handshake_failed: get(&self.handshake_failed),
             gossip_rejected: get(&self.gossip_rejected),
             validation_expired: get(&self.validation_expired),
             events_dropped: get(&self.events_dropped),

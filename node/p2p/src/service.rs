@@ -49,6 +49,9 @@ pub struct P2pConfig {
     /// Chain id (genesis rule `[a-z0-9-]{1,50}`); scopes topics, the sync protocol and the noise
     /// prologue.
     pub chain_id: String,
+    /// The chain's genesis hash, bound into the noise prologue: a node started from another
+    /// genesis (same chain id or not) fails the handshake. `None` binds the chain id only.
+    pub genesis_hash: Option<[u8; 32]>,
     /// TCP listen address (port 0 picks a free port; see [`P2pHandle::listen_addrs`]).
     pub listen_addr: SocketAddr,
     /// Peers to keep connected to: node public key and address. Redialed with backoff whenever the
@@ -67,6 +70,7 @@ impl P2pConfig {
     pub fn new(chain_id: impl Into<String>, listen_addr: SocketAddr) -> P2pConfig {
         P2pConfig {
             chain_id: chain_id.into(),
+            genesis_hash: None,
             listen_addr,
             bootstrap: Vec::new(),
             limits: Limits::default(),
@@ -136,7 +140,7 @@ impl P2p {
 
         let noise = noise::Config::new(&keypair)
             .map_err(|e| P2pError::InvalidConfig(format!("noise: {e}")))?
-            .with_prologue(noise_prologue(&config.chain_id));
+            .with_prologue(noise_prologue(&config.chain_id, config.genesis_hash.as_ref()));
         let transport = tcp::tokio::Transport::new(tcp::Config::default().nodelay(true))
             .upgrade(upgrade::Version::V1)
             .authenticate(noise)

@@ -74,9 +74,16 @@ pub(crate) fn identify_version(chain_id: &str) -> String {
     format!("/bayledger/{chain_id}/1")
 }
 
-/// The noise prologue: both ends must use the same bytes or the handshake fails.
-pub(crate) fn noise_prologue(chain_id: &str) -> Vec<u8> {
-    format!("bayledger/p2p/v1/{chain_id}").into_bytes()
+/// The noise prologue: both ends must use the same bytes or the handshake fails. It binds the
+/// chain id and, when given, the genesis hash, so nodes of another chain — or of the same chain id
+/// started from a different genesis — cannot complete a handshake with us.
+pub(crate) fn noise_prologue(chain_id: &str, genesis_hash: Option<&[u8; 32]>) -> Vec<u8> {
+    let mut prologue = format!("bayledger/p2p/v1/{chain_id}").into_bytes();
+    if let Some(hash) = genesis_hash {
+        prologue.push(b'/');
+        prologue.extend_from_slice(hash);
+    }
+    prologue
 }
 
 /// The gossipsub topics of one chain.
@@ -127,6 +134,14 @@ mod tests {
         let t = Topics::new("devnet");
         assert_eq!(t.which(&t.hash(Topic::Consensus)), Some(Topic::Consensus));
         assert_eq!(t.which(&Topics::new("other").hash(Topic::Consensus)), None);
+    }
+
+    #[test]
+    fn the_prologue_binds_chain_and_genesis() {
+        let a = noise_prologue("devnet", Some(&[1; 32]));
+        assert_ne!(a, noise_prologue("devnet", Some(&[2; 32])));
+        assert_ne!(a, noise_prologue("other", Some(&[1; 32])));
+        assert_eq!(noise_prologue("devnet", None), b"bayledger/p2p/v1/devnet".to_vec());
     }
 
     #[test]

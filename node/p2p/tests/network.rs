@@ -249,6 +249,44 @@ async fn unlisted_node_is_refused_by_all_and_receives_no_gossip() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_of_another_genesis_fails_the_handshake() {
+    init_tracing();
+    let genesis = |g: u8| {
+        move |bootstrap: &[(u8, SocketAddr)]| {
+            let mut c = config(bootstrap);
+            c.genesis_hash = Some([g; 32]);
+            c
+        }
+    };
+    let mut first = Node::spawn(1, genesis(7)(&[]), &[1, 2, 3]).await;
+    // Same chain id, listed, other genesis: dials node 1 and never gets a connection.
+    let mut other = Node::spawn(3, genesis(8)(&[(1, first.addr())]), &[1, 2, 3]).await;
+    let failed = first
+        .until("a failed inbound handshake", |e| matches!(e, P2pEvent::HandshakeFailed { .. }))
+        .await;
+    assert!(matches!(failed, P2pEvent::HandshakeFailed { addr: Some(_) }), "{failed:?}");
+    // Positive control: same genesis, dialing after the other one, connects.
+    let mut same = Node::spawn(2, genesis(7)(&[(1, first.addr())]), &[1, 2, 3]).await;
+    first
+        .until("node 2", |e| matches!(e, P2pEvent::PeerConnected { peer, .. } if *peer == pid(2)))
+        .await;
+    same.until("node 1", |e| matches!(e, P2pEvent::PeerConnected { peer, .. } if *peer == pid(1)))
+        .await;
+    assert_eq!(first.peer_ids().await, HashSet::from([pid(2)]));
+    assert!(other.peer_ids().await.is_empty());
+    other.drain();
+    assert!(
+        !other.backlog.iter().any(|e| matches!(e, P2pEvent::PeerConnected { .. })),
+        "the other genesis connected: {:?}",
+        other.backlog
+    );
+    assert!(first.handle.stats().handshake_failed >= 1);
+    for n in [&first, &other, &same] {
+        n.handle.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gossip_over_the_topic_cap_is_not_delivered() {
     init_tracing();
     // The sender allows far bigger payloads than the receiver.
