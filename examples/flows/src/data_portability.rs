@@ -24,8 +24,7 @@
 //! flow checks it is complete and the same for both.
 
 use crate::health_certificate::{CREDENTIAL_TYPE, SCHEMA, SCHEMA_URI};
-use crate::{Network, Party, Transcript};
-use bayledger_sdk::client::Client;
+use crate::{Network, Party, Transcript, caught_up, refused_as};
 use bayledger_sdk::system::consent::policy::{HEALTH_DATA_POLICY_WASM, health_data_policy_config};
 use bayledger_sdk::system::consent::{
     CheckRequest, CheckResponse, ConsentId, Consents, DeployedPolicy, EventKind, GrantTerms,
@@ -36,7 +35,7 @@ use bayledger_sdk::system::credentials::time::format_ms;
 use bayledger_sdk::system::credentials::{Credentials, IssueRequest, NewType, issue_credential};
 use bayledger_sdk::system::did::DidRegistry;
 use bayledger_sdk::system::hash_registry::commitment::{Commitment, salted_sha3};
-use bayledger_sdk::{Address, Hash, SdkError, pb};
+use bayledger_sdk::{Address, Hash};
 use eyre::{Result, WrapErr, bail, ensure};
 use serde_json::json;
 
@@ -200,7 +199,7 @@ async fn admit_issuer(net: &Network, issuer: &str, t: &mut Transcript) -> Result
     };
     match committee.register_type(&net.committee, &new).await {
         Ok(_) => t.say(COMMITTEE, format!("registered the credential type {CREDENTIAL_TYPE:?}")),
-        Err(e) => match contract_error(&e) {
+        Err(e) => match e.contract_error() {
             Some(line) if line.starts_with("already exists: ") => t.say(
                 COMMITTEE,
                 format!("{CREDENTIAL_TYPE:?} is already registered on this chain ({line})"),
@@ -614,46 +613,6 @@ fn expect_refused(answer: &CheckResponse, kind: &str, what: &str) -> Result<()> 
     Ok(())
 }
 
-/// The contract's own error line of a refused call (without the VM's `aborted: ` prefix).
-fn contract_error(e: &SdkError) -> Option<&str> {
-    match e {
-        SdkError::TxFailed { status: pb::ExecStatus::Aborted, error, .. } => {
-            Some(error.strip_prefix("aborted: ").unwrap_or(error))
-        }
-        _ => None,
-    }
-}
-
-/// Errors unless `result` is a call the contract refused with an error starting with `kind`;
-/// returns the contract's line.
-fn refused_as<T>(kind: &str, result: Result<T, SdkError>, what: &str) -> Result<String> {
-    match result {
-        Ok(_) => bail!("the chain accepted {what}"),
-        Err(e) => match contract_error(&e) {
-            Some(line) if line.starts_with(kind) => Ok(line.to_string()),
-            Some(line) => bail!("{what} was refused, but not as {kind:?}: {line}"),
-            None => bail!("{what} failed, but not as a refusal by the contract: {e}"),
-        },
-    }
-}
-
-/// Waits until `reader`'s node has committed everything `writer`'s node had committed: a
-/// party on another node reads only what its own node has.
-async fn caught_up(reader: &Client, writer: &Client) -> Result<()> {
-    let height = writer.status().await?.latest_height;
-    if reader.status().await?.latest_height >= height {
-        return Ok(());
-    }
-    let mut blocks = reader.subscribe_blocks(height).await?;
-    match blocks.next().await? {
-        Some(block) if block.height() >= height => Ok(()),
-        Some(block) => {
-            bail!("{} sent block {} while waiting for {height}", reader.url(), block.height())
-        }
-        None => bail!("{} closed the block stream before height {height}", reader.url()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -680,19 +639,7 @@ mod tests {
     }
 
     #[test]
-    fn refusals_are_recognised_by_kind() {
-        let failed = |error: &str| SdkError::TxFailed {
-            status: pb::ExecStatus::Aborted,
-            error: error.into(),
-            tx_hash: Hash([0; 32]),
-        };
-        let ok: Result<(), SdkError> = Err(failed("aborted: unauthorized: no"));
-        assert_eq!(refused_as("unauthorized: ", ok, "x").unwrap(), "unauthorized: no");
-        let wrong: Result<(), SdkError> = Err(failed("aborted: conflict: no"));
-        assert!(refused_as("unauthorized: ", wrong, "x").is_err());
-        assert!(refused_as("unauthorized: ", Ok::<(), SdkError>(()), "x").is_err());
-        let other: Result<(), SdkError> = Err(SdkError::Timeout("slow".into()));
-        assert!(refused_as("unauthorized: ", other, "x").is_err());
+    fn refused_checks_are_recognised_by_reason() {
         let answer = CheckResponse {
             allowed: false,
             reason: "withdrawn: consent 1 …".into(),

@@ -14,21 +14,17 @@
 //! superseded, pointing to the new one, while the log stays consistent with the head the Hong
 //! Kong bank held before.
 
-use crate::{Network, Party, Transcript};
-use bayledger_sdk::SdkError;
+use crate::{Network, Party, Transcript, caught_up, refused_as};
 use bayledger_sdk::system::hash_registry::commitment::{salted_sha3, sha3};
 use bayledger_sdk::system::hash_registry::{
     Commitment, HashRegistry, LeafRef, RegisterEntry, SCHEME_SHA3_SALTED, Status, StatusResponse,
     hash_text,
 };
-use bayledger_types::{Address, Hash, pb};
+use bayledger_types::{Address, Hash};
 use eyre::{Result, WrapErr, bail, ensure, eyre};
 
 /// The data type both banks agree on for customer records.
 pub const DATA_TYPE: &str = "bank/customer-record";
-
-/// How long a party's node may lag behind another's.
-const CATCH_UP: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Runs the flow; every check that fails is an error naming what the chain answered.
 pub async fn run(net: &Network, t: &mut Transcript) -> Result<()> {
@@ -70,7 +66,7 @@ pub async fn run(net: &Network, t: &mut Transcript) -> Result<()> {
     );
 
     // Off-chain transfer: the record and the salt travel to Hong Kong, never through the chain.
-    caught_up(&hk, &sz).await?;
+    caught_up(&hk.client, &sz.client).await?;
     let (received, received_salt) = (record.clone(), commitment.salt.clone());
     t.say(&hk.name, format!("received a {}-byte record and its salt off-chain", received.len()));
 
@@ -96,7 +92,7 @@ pub async fn run(net: &Network, t: &mut Transcript) -> Result<()> {
 
     // Both banks attest: the Hong Kong bank co-signs.
     hk_registry.cosign(&hk.key, &hash).await.wrap_err("co-signing")?;
-    caught_up(&sz, &hk).await?;
+    caught_up(&sz.client, &hk.client).await?;
     let status = sz_registry.status(&hash, None).await?;
     let cosigned = status.cosigners.iter().find(|c| c.address == hk.key.address());
     let Some(cosigner) = cosigned else {
@@ -146,17 +142,12 @@ pub async fn run(net: &Network, t: &mut Transcript) -> Result<()> {
     );
 
     // Refusal 2: only the registrant may revoke.
-    match hk_registry.revoke(&hk.key, &hash, "not ours to revoke").await {
-        Err(e) if contract_error(&e).is_some_and(|m| m.starts_with("unauthorized: ")) => {
-            let error = contract_error(&e).unwrap_or_default();
-            t.say(
-                &hk.name,
-                format!("revoking the Shenzhen bank's registration is refused: {error}"),
-            );
-        }
-        Err(e) => bail!("revocation by the Hong Kong bank failed, but not as unauthorized: {e}"),
-        Ok(_) => bail!("the chain let the Hong Kong bank revoke the Shenzhen bank's registration"),
-    }
+    let error = refused_as(
+        "unauthorized: ",
+        hk_registry.revoke(&hk.key, &hash, "not ours to revoke").await,
+        "the Hong Kong bank revoking the Shenzhen bank's registration",
+    )?;
+    t.say(&hk.name, format!("revoking the Shenzhen bank's registration is refused: {error}"));
 
     // Refusal 3: after a correction, the old hash is superseded and points to the new one.
     let corrected = customer_record(&sz.key.address(), "Room 1202, Futian, Shenzhen");
@@ -170,7 +161,7 @@ pub async fn run(net: &Network, t: &mut Transcript) -> Result<()> {
         )
         .await
         .wrap_err("superseding the record")?;
-    caught_up(&hk, &sz).await?;
+    caught_up(&hk.client, &sz.client).await?;
     t.say(
         &sz.name,
         format!("superseded it with the corrected record {}", hash_text(&corrected_hash)),
@@ -257,40 +248,6 @@ async fn verify_registration(
         ),
     );
     Ok(registration)
-}
-
-/// Waits until `reader`'s node has committed every block `writer`'s node had when asked, so
-/// what `writer` just did is visible to `reader` when they talk to different nodes.
-async fn caught_up(reader: &Party, writer: &Party) -> Result<()> {
-    if reader.client.url() == writer.client.url() {
-        return Ok(());
-    }
-    let target = writer.client.status().await?.latest_height;
-    if reader.client.status().await?.latest_height >= target {
-        return Ok(());
-    }
-    let mut blocks = reader.client.subscribe_blocks(target).await?;
-    let block = tokio::time::timeout(CATCH_UP, blocks.next()).await.map_err(|_| {
-        eyre!("{}'s node did not reach height {target} within {CATCH_UP:?}", reader.name)
-    })??;
-    match block {
-        Some(b) if b.height() >= target => Ok(()),
-        Some(b) => {
-            bail!("{}'s node streamed height {} when {target} was asked", reader.name, b.height())
-        }
-        None => bail!("{}'s node closed its block stream before height {target}", reader.name),
-    }
-}
-
-/// The contract's own error line of a refused call (`unauthorized: …`, without the VM's
-/// `aborted: ` prefix).
-fn contract_error(e: &SdkError) -> Option<&str> {
-    match e {
-        SdkError::TxFailed { status: pb::ExecStatus::Aborted, error, .. } => {
-            Some(error.strip_prefix("aborted: ").unwrap_or(error))
-        }
-        _ => None,
-    }
 }
 
 /// A customer record as the Shenzhen bank keeps it: generated bytes, never on chain.

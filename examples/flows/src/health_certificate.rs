@@ -15,15 +15,14 @@
 //! authority revokes the certificate it fails as revoked; after the authority's DID is
 //! deactivated its other certificates fail too.
 
-use crate::{Network, Party, Transcript};
-use bayledger_sdk::client::Client;
+use crate::{Network, Party, Transcript, caught_up, refused_as};
 use bayledger_sdk::keystore::v3::random_uuid;
 use bayledger_sdk::system::credentials::{
     CheckName, Credentials, IssueRequest, Issued, NewType, Verdict, build_document,
     issue_credential, time, verify_credential,
 };
 use bayledger_sdk::system::did::DidRegistry;
-use bayledger_sdk::{Hash, SdkError, SecretKey, pb, vc};
+use bayledger_sdk::{Hash, SecretKey, vc};
 use eyre::{Result, WrapErr, bail, ensure};
 use serde_json::{Value, json};
 
@@ -319,37 +318,6 @@ fn self_signed(clinic: &Party, req: &IssueRequest, now: u64) -> Result<String> {
     let id = format!("urn:uuid:{}", random_uuid());
     let document = build_document(req, &id, now, Some(SCHEMA_URI))?;
     Ok(vc::sign(&document, &clinic.key, &format!("{}#key-1", req.issuer))?)
-}
-
-/// Errors unless `result` is a call the contract refused with an error starting with `kind`;
-/// returns the contract's line.
-fn refused_as(kind: &str, result: Result<(), SdkError>, what: &str) -> Result<String> {
-    match result {
-        Err(SdkError::TxFailed { status: pb::ExecStatus::Aborted, error, .. }) => {
-            let line = error.strip_prefix("aborted: ").unwrap_or(&error).to_string();
-            ensure!(line.starts_with(kind), "{what} was refused, but not as {kind:?}: {line}");
-            Ok(line)
-        }
-        Err(e) => bail!("{what} failed, but not as a refusal by the contract: {e}"),
-        Ok(()) => bail!("the chain accepted {what}"),
-    }
-}
-
-/// Waits until `reader`'s node has committed everything `writer`'s node had committed: a
-/// party on another node reads only what its own node has.
-async fn caught_up(reader: &Client, writer: &Client) -> Result<()> {
-    let height = writer.status().await?.latest_height;
-    if reader.status().await?.latest_height >= height {
-        return Ok(());
-    }
-    let mut blocks = reader.subscribe_blocks(height).await?;
-    match blocks.next().await? {
-        Some(block) if block.height() >= height => Ok(()),
-        Some(block) => {
-            bail!("{} sent block {} while waiting for {height}", reader.url(), block.height())
-        }
-        None => bail!("{} closed the block stream before height {height}", reader.url()),
-    }
 }
 
 #[cfg(test)]

@@ -21,4 +21,4 @@ pub mod hash_verification;
 pub mod health_certificate;
 mod network;
 
-pub use network::{Network, Party, Transcript};
+pub use network::{CATCH_UP, Network, Party, Transcript, caught_up, refused_as};

@@ -1,9 +1,12 @@
 //! What a flow runs against: the nodes the parties talk to, the consortium committee key,
-//! and a transcript of what each party saw.
+//! and a transcript of what each party saw; and the two checks every flow makes (a party's
+//! node has caught up; a call was refused by the contract for the right reason).
 
-use bayledger_sdk::SecretKey;
 use bayledger_sdk::client::Client;
+use bayledger_sdk::{SdkError, SecretKey};
+use eyre::{Result, bail, eyre};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The chain as the flows see it.
 #[derive(Debug, Clone)]
@@ -63,5 +66,64 @@ impl Transcript {
             println!("[{party}] {line}");
         }
         self.lines.push((party.to_string(), line));
+    }
+}
+
+/// How long a party waits for its own node to reach what another party's node committed.
+pub const CATCH_UP: Duration = Duration::from_secs(30);
+
+/// Waits (at most [`CATCH_UP`]) until `reader`'s node has committed everything `writer`'s node
+/// had committed when called: a party on another node reads only what its own node holds.
+pub async fn caught_up(reader: &Client, writer: &Client) -> Result<()> {
+    if reader.url() == writer.url() {
+        return Ok(());
+    }
+    let target = writer.status().await?.latest_height;
+    if reader.status().await?.latest_height >= target {
+        return Ok(());
+    }
+    let mut blocks = reader.subscribe_blocks(target).await?;
+    let block = tokio::time::timeout(CATCH_UP, blocks.next()).await.map_err(|_| {
+        eyre!("{} did not reach height {target} within {CATCH_UP:?}", reader.url())
+    })??;
+    match block {
+        Some(b) if b.height() >= target => Ok(()),
+        Some(b) => bail!("{} streamed height {} when {target} was asked", reader.url(), b.height()),
+        None => bail!("{} closed its block stream before height {target}", reader.url()),
+    }
+}
+
+/// Errors unless `result` is a call the contract refused with an error line starting with
+/// `kind` (`unauthorized`, `conflict`, …); returns that line.
+pub fn refused_as<T>(kind: &str, result: Result<T, SdkError>, what: &str) -> Result<String> {
+    match result {
+        Ok(_) => bail!("the chain accepted {what}"),
+        Err(e) => match e.contract_error() {
+            Some(line) if line.starts_with(kind) => Ok(line.to_string()),
+            Some(line) => bail!("{what} was refused, but not as {kind:?}: {line}"),
+            None => bail!("{what} failed, but not as a refusal by the contract: {e}"),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bayledger_sdk::{Hash, pb};
+
+    #[test]
+    fn refusals_are_recognised_by_kind() {
+        let failed = |error: &str| SdkError::TxFailed {
+            status: pb::ExecStatus::Aborted,
+            error: error.into(),
+            tx_hash: Hash([0; 32]),
+        };
+        let ok: Result<(), SdkError> = Err(failed("aborted: unauthorized: no"));
+        assert_eq!(refused_as("unauthorized: ", ok, "x").expect("refused"), "unauthorized: no");
+        let wrong: Result<(), SdkError> = Err(failed("aborted: conflict: no"));
+        assert!(refused_as("unauthorized: ", wrong, "x").is_err());
+        assert!(refused_as("unauthorized: ", Ok::<(), SdkError>(()), "x").is_err());
+        let other: Result<(), SdkError> = Err(SdkError::Timeout("slow".into()));
+        assert!(refused_as("unauthorized: ", other, "x").is_err());
     }
 }

@@ -89,6 +89,20 @@ pub fn status_name(status: pb::ExecStatus) -> &'static str {
     name.strip_prefix("EXEC_STATUS_").unwrap_or(name)
 }
 
+impl SdkError {
+    /// The contract's own error line when a contract refused a call (`unauthorized: …`,
+    /// `not found: …`; docs/domain-contracts.md), without the VM's `aborted: ` prefix; `None`
+    /// for any other failure.
+    pub fn contract_error(&self) -> Option<&str> {
+        match self {
+            SdkError::TxFailed { status: pb::ExecStatus::Aborted, error, .. } => {
+                Some(error.strip_prefix("aborted: ").unwrap_or(error))
+            }
+            _ => None,
+        }
+    }
+}
+
 impl From<tonic::Status> for SdkError {
     fn from(status: tonic::Status) -> SdkError {
         let message = status.message().to_string();
@@ -126,6 +140,23 @@ mod tests {
         assert!(
             matches!(e, SdkError::Rpc { code: tonic::Code::DataLoss, ref message } if message == "disk")
         );
+    }
+
+    #[test]
+    fn contract_errors_are_the_contracts_own_line() {
+        let refused = SdkError::TxFailed {
+            status: pb::ExecStatus::Aborted,
+            error: "aborted: unauthorized: only the registrant may revoke".into(),
+            tx_hash: Hash([1; 32]),
+        };
+        assert_eq!(refused.contract_error(), Some("unauthorized: only the registrant may revoke"));
+        let trap = SdkError::TxFailed {
+            status: pb::ExecStatus::Trap,
+            error: "unreachable".into(),
+            tx_hash: Hash([1; 32]),
+        };
+        assert_eq!(trap.contract_error(), None);
+        assert_eq!(SdkError::NotFound("x".into()).contract_error(), None);
     }
 
     #[test]
