@@ -14,7 +14,9 @@ use libp2p::gossipsub::{
     WhitelistSubscriptionFilter,
 };
 use libp2p::swarm::NetworkBehaviour;
-use libp2p::{allow_block_list, connection_limits, identify, identity::Keypair, request_response};
+use libp2p::{
+    allow_block_list, connection_limits, identify, identity::Keypair, ping, request_response,
+};
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -36,6 +38,8 @@ pub(crate) struct Behaviour {
     pub(crate) sync: request_response::Behaviour<SyncCodec>,
     /// Agent version and listen addresses of peers (diagnostics).
     pub(crate) identify: identify::Behaviour,
+    /// Liveness: a connection whose ping fails is closed (and its peer redialed).
+    pub(crate) ping: ping::Behaviour,
 }
 
 /// Message ids are content hashes: SHA3-256 of `topic ‖ 0x00 ‖ data`, so the same transaction
@@ -137,6 +141,12 @@ impl Behaviour {
                 .with_agent_version(format!("bayledger/{}", env!("CARGO_PKG_VERSION"))),
         );
 
+        let ping = ping::Behaviour::new(
+            ping::Config::new()
+                .with_interval(limits.ping_interval)
+                .with_timeout(limits.ping_timeout),
+        );
+
         Ok(Behaviour {
             allow,
             conn_limits,
@@ -144,6 +154,7 @@ impl Behaviour {
             gossip,
             sync,
             identify,
+            ping,
         })
     }
 }

@@ -18,7 +18,7 @@ use libp2p::gossipsub::{self, MessageId, PublishError};
 use libp2p::request_response::{self, OutboundFailure, OutboundRequestId, ResponseChannel};
 use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
 use libp2p::swarm::{ConnectionDenied, ConnectionId, DialError, ListenError, SwarmEvent};
-use libp2p::{Multiaddr, PeerId, Swarm, allow_block_list, connection_limits, identify};
+use libp2p::{Multiaddr, PeerId, Swarm, allow_block_list, connection_limits, identify, ping};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -48,6 +48,7 @@ struct PendingValidation {
 struct PeerState {
     conns: HashMap<ConnectionId, Multiaddr>,
     agent_version: Option<String>,
+    rtt: Option<Duration>,
 }
 
 type Reply = (ResponseChannel<Vec<u8>>, PeerId, Option<Vec<u8>>);
@@ -246,6 +247,7 @@ impl Driver {
                 pubkey: self.allowlist.pubkey(peer).copied().or_else(|| pubkey_of(peer)),
                 addrs: state.conns.values().cloned().collect(),
                 agent_version: state.agent_version.clone(),
+                rtt: state.rtt,
             })
             .collect()
     }
@@ -314,6 +316,7 @@ impl Driver {
             SwarmEvent::Behaviour(BehaviourEvent::Gossip(e)) => self.on_gossip(e),
             SwarmEvent::Behaviour(BehaviourEvent::Sync(e)) => self.on_sync(e),
             SwarmEvent::Behaviour(BehaviourEvent::Identify(e)) => self.on_identify(e),
+            SwarmEvent::Behaviour(BehaviourEvent::Ping(e)) => self.on_ping(e),
             SwarmEvent::Behaviour(
                 BehaviourEvent::Allow(never)
                 | BehaviourEvent::ConnLimits(never)
@@ -583,6 +586,23 @@ impl Driver {
                 if self.swarm.behaviour_mut().sync.send_response(channel, data).is_err() {
                     debug!(%peer, "sync requester went away before the response");
                 }
+            }
+        }
+    }
+
+    /// A failed ping closes its connection; the disconnect then schedules a redial of a
+    /// bootstrap peer, so a connection that died silently is replaced.
+    fn on_ping(&mut self, event: ping::Event) {
+        match event.result {
+            Ok(rtt) => {
+                if let Some(state) = self.peers.get_mut(&event.peer) {
+                    state.rtt = Some(rtt);
+                }
+            }
+            Err(error) => {
+                warn!(peer = %event.peer, %error, "ping failed; closing the connection");
+                Counters::bump(&self.shared.counters.ping_failures);
+                self.swarm.close_connection(event.connection);
             }
         }
     }

@@ -177,6 +177,8 @@ pub struct PeerInfo {
     pub addrs: Vec<Multiaddr>,
     /// The agent version it announced (identify), once known.
     pub agent_version: Option<String>,
+    /// Round trip of its last answered ping, once one was.
+    pub rtt: Option<std::time::Duration>,
 }
 
 /// Counters since start. Everything refused, dropped or rejected by the service is counted here.
@@ -189,6 +191,8 @@ pub struct P2pStats {
     /// Inbound connections whose handshake failed (another chain or genesis, or not a Bayledger
     /// node).
     pub handshake_failed: u64,
+    /// Connections closed because a ping went unanswered.
+    pub ping_failures: u64,
     /// Gossip rejected by the service before reaching the node (source not allowlisted, payload
     /// over the topic cap).
     pub gossip_rejected: u64,
@@ -206,6 +210,7 @@ pub(crate) struct Counters {
     pub(crate) refused: AtomicU64,
     pub(crate) limited: AtomicU64,
     pub(crate) handshake_failed: AtomicU64,
+    pub(crate) ping_failures: AtomicU64,
     pub(crate) gossip_rejected: AtomicU64,
     pub(crate) validation_expired: AtomicU64,
     pub(crate) events_dropped: AtomicU64,
@@ -223,6 +228,7 @@ impl Counters {
             refused: get(&self.refused),
             limited: get(&self.limited),
             handshake_failed: get(&self.handshake_failed),
+            ping_failures: get(&self.ping_failures),
             gossip_rejected: get(&self.gossip_rejected),
             validation_expired: get(&self.validation_expired),
             events_dropped: get(&self.events_dropped),

@@ -65,6 +65,14 @@ pub struct Limits {
     pub handshake_timeout: Duration,
     /// How long a connection no protocol needs is kept.
     pub idle_timeout: Duration,
+    /// How often each connection is pinged.
+    pub ping_interval: Duration,
+    /// A ping unanswered this long fails (a peer that vanished without closing its TCP connection —
+    /// a network cut, a paused host — is otherwise noticed only when a write fails, minutes later).
+    /// libp2p's ping forgives one failure and retries on a new stream, whose negotiation times out
+    /// after 10 s: a silent connection is closed about `ping_timeout` + 10 s after it went silent,
+    /// and bootstrap peers are then redialed.
+    pub ping_timeout: Duration,
     /// How long a received gossip message waits for the node's verdict before it is dropped
     /// (reported as ignored, never forwarded). The gossipsub message cache keeps messages this long
     /// (in heartbeats, at least 5, at most 1000), so it also bounds that cache.
@@ -92,6 +100,8 @@ impl Default for Limits {
             sync_timeout: Duration::from_secs(10),
             handshake_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(600),
+            ping_interval: Duration::from_secs(2),
+            ping_timeout: Duration::from_secs(5),
             validation_timeout: Duration::from_secs(10),
             max_pending_validations: 16_384,
             event_buffer: 4096,
@@ -123,6 +133,8 @@ impl Limits {
             ("sync_timeout", self.sync_timeout),
             ("handshake_timeout", self.handshake_timeout),
             ("validation_timeout", self.validation_timeout),
+            ("ping_interval", self.ping_interval),
+            ("ping_timeout", self.ping_timeout),
         ];
         if let Some((name, _)) = times.iter().find(|(_, v)| v.is_zero()) {
             return Err(P2pError::InvalidConfig(format!("{name} must be positive")));

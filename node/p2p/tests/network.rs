@@ -8,6 +8,7 @@ use bayledger_p2p::{
 use bayledger_types::SecretKey;
 use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -584,4 +585,102 @@ async fn per_ip_limit_refuses_extra_inbound_connections() {
     for n in [&target, &first, &second] {
         n.handle.shutdown().await;
     }
+}
+
+/// A TCP relay to `target` that can freeze: while frozen it keeps every connection open and
+/// forwards nothing (a cut cable, a paused host), then forwards again when thawed.
+async fn freezable_relay(target: SocketAddr) -> (SocketAddr, Arc<AtomicBool>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind relay");
+    let addr = listener.local_addr().expect("relay addr");
+    let frozen = Arc::new(AtomicBool::new(false));
+    let f = frozen.clone();
+    tokio::spawn(async move {
+        while let Ok((inbound, _)) = listener.accept().await {
+            let Ok(outbound) = tokio::net::TcpStream::connect(target).await else { continue };
+            let (ri, wi) = inbound.into_split();
+            let (ro, wo) = outbound.into_split();
+            tokio::spawn(pump(ri, wo, f.clone()));
+            tokio::spawn(pump(ro, wi, f.clone()));
+        }
+    });
+    (addr, frozen)
+}
+
+async fn pump(
+    from: tokio::net::tcp::OwnedReadHalf,
+    to: tokio::net::tcp::OwnedWriteHalf,
+    frozen: Arc<AtomicBool>,
+) {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        if from.readable().await.is_err() {
+            return;
+        }
+        let n = match from.try_read(&mut buf) {
+            Ok(0) => return,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+            Err(_) => return,
+        };
+        while frozen.load(Ordering::Relaxed) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let mut sent = 0;
+        while sent < n {
+            if to.writable().await.is_err() {
+                return;
+            }
+            match to.try_write(&buf[sent..n]) {
+                Ok(k) => sent += k,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                Err(_) => return,
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_that_goes_silent_is_closed_and_redialed() {
+    init_tracing();
+    let fast_ping = |mut c: P2pConfig| {
+        c.limits.ping_interval = Duration::from_millis(200);
+        c.limits.ping_timeout = Duration::from_secs(1);
+        c
+    };
+    let mut server = Node::spawn(2, fast_ping(config(&[])), &[1, 2]).await;
+    let (relay, frozen) = freezable_relay(server.addr()).await;
+    let mut client = Node::spawn(1, fast_ping(config(&[(2, relay)])), &[1, 2]).await;
+    client.until("connected", |e| matches!(e, P2pEvent::PeerConnected { .. })).await;
+    server.until("connected", |e| matches!(e, P2pEvent::PeerConnected { .. })).await;
+
+    // Pings flow (the ping stream is open) before the silence starts.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !client.handle.peers().await.expect("peers").iter().any(|p| p.rtt.is_some()) {
+        assert!(tokio::time::Instant::now() < deadline, "no ping answered");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Silence without a close: only the failed ping can tell.
+    client.forget();
+    let frozen_at = tokio::time::Instant::now();
+    frozen.store(true, Ordering::Relaxed);
+    client
+        .until(
+            "the silent peer dropped",
+            |e| matches!(e, P2pEvent::PeerDisconnected { peer } if *peer == pid(2)),
+        )
+        .await;
+    assert!(client.handle.stats().ping_failures >= 1);
+    let noticed = frozen_at.elapsed();
+    // 1 s ping timeout (a first failure is forgiven) + 10 s for the retry stream's negotiation.
+    assert!(noticed < Duration::from_secs(15), "noticed after {noticed:?}");
+    // Thawed, the redial (bootstrap peer) connects again.
+    frozen.store(false, Ordering::Relaxed);
+    client
+        .until(
+            "reconnected",
+            |e| matches!(e, P2pEvent::PeerConnected { peer, .. } if *peer == pid(2)),
+        )
+        .await;
+    client.handle.shutdown().await;
+    server.handle.shutdown().await;
 }
