@@ -7,6 +7,8 @@
 //! Not every test file uses every helper.
 #![allow(dead_code)]
 
+pub mod invariants;
+
 use bayledger_node::config::NodeConfig;
 use bayledger_sdk::client::Client;
 use bayledger_types::{Hash, pb};
