@@ -5,10 +5,10 @@ use crate::check::{self, Request};
 use crate::delegation::{self, GrantTerms};
 use crate::hexfmt;
 use crate::msg::{
-    CallMsg, CheckMsg, CheckResponse, ConfigResponse, ConsentsResponse, Delegation, GivenEvent,
-    GrantMsg, GrantResponse, HistoryResponse, InstantiateMsg, NonceResponse, QueryMsg, Receipt,
-    RecordTransferMsg, TransferEvent, TransfersResponse, Via, WithdrawMsg, WithdrawResponse,
-    WithdrawnEvent,
+    CallMsg, CheckMsg, CheckResponse, ConfigResponse, ConsentId, ConsentsResponse, Delegation,
+    GivenEvent, GrantMsg, GrantResponse, HistoryResponse, InstantiateMsg, NonceResponse, QueryMsg,
+    Receipt, RecordTransferMsg, TransferEvent, TransfersResponse, Via, WithdrawMsg,
+    WithdrawResponse, WithdrawnEvent,
 };
 use crate::record::{Action, ConsentRecord};
 use crate::state::{
@@ -193,7 +193,7 @@ fn grant(g: GrantMsg) -> Result<Vec<u8>, Error> {
             via,
         },
     )?;
-    to_json(&GrantResponse { consent_id: id.to_string(), cross_border: record.cross_border() })
+    to_json(&GrantResponse { consent_id: ConsentId(id), cross_border: record.cross_border() })
 }
 
 fn withdraw(w: WithdrawMsg) -> Result<Vec<u8>, Error> {
@@ -232,7 +232,7 @@ fn withdraw(w: WithdrawMsg) -> Result<Vec<u8>, Error> {
             via,
         },
     )?;
-    to_json(&WithdrawResponse { consent_id: id.to_string(), withdrawn_at_ms: now })
+    to_json(&WithdrawResponse { consent_id: ConsentId(id), withdrawn_at_ms: now })
 }
 
 fn record_transfer(t: RecordTransferMsg) -> Result<Vec<u8>, Error> {
@@ -254,7 +254,7 @@ fn record_transfer(t: RecordTransferMsg) -> Result<Vec<u8>, Error> {
     let seq = TRANSFER_COUNT.get(&id)?.unwrap_or(0);
     TRANSFER_COUNT.set(&id, &(seq + 1));
     let receipt = Receipt {
-        consent_id: id.to_string(),
+        consent_id: ConsentId(id),
         seq,
         data_hash: t.data_hash,
         category: t.category,
@@ -267,7 +267,7 @@ fn record_transfer(t: RecordTransferMsg) -> Result<Vec<u8>, Error> {
     emit(
         "consent.transfer_recorded",
         &TransferEvent {
-            consent_id: receipt.consent_id.clone(),
+            consent_id: receipt.consent_id.to_string(),
             seq,
             subject: &record.subject,
             provider: &record.provider,
@@ -301,7 +301,7 @@ pub fn query(msg: &[u8]) -> Result<Vec<u8>, Error> {
                 .filter(|e| start_after.is_none_or(|s| e.seq > s))
                 .take(page_size(limit))
                 .collect();
-            to_json(&HistoryResponse { id, at_ms, events })
+            to_json(&HistoryResponse { id: ConsentId(consent), at_ms, events })
         }
         QueryMsg::ConsentsBySubject { subject, at_ms, start_after, limit } => {
             validate::did("subject", &subject)?;
@@ -315,7 +315,7 @@ pub fn query(msg: &[u8]) -> Result<Vec<u8>, Error> {
             let id = validate::consent_id("consent_id", &consent_id)?;
             state::must_load_consent(id)?;
             let transfers = state::receipts_page(id, start_after, page_size(limit))?;
-            to_json(&TransfersResponse { consent_id, transfers })
+            to_json(&TransfersResponse { consent_id: ConsentId(id), transfers })
         }
         QueryMsg::DelegationNonce { subject } => {
             validate::did("subject", &subject)?;
@@ -339,7 +339,7 @@ fn check_query(c: CheckMsg, now: u64) -> Result<CheckResponse, Error> {
     Ok(CheckResponse {
         allowed: d.allowed,
         reason: d.reason,
-        consent_id: d.consent_id.map(|id| id.to_string()),
+        consent_id: d.consent_id.map(ConsentId),
     })
 }
 

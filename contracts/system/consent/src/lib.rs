@@ -160,6 +160,7 @@ mod auth;
 pub mod check;
 pub mod contract;
 pub mod delegation;
+pub mod digest;
 mod hexfmt;
 pub mod msg;
 pub mod record;

@@ -1,12 +1,63 @@
 //! The contract's JSON messages, responses and event payloads (documented by the schemas in
 //! `schema/`).
 
-use alloc::string::String;
+use alloc::format;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+use core::fmt;
+use core::str::FromStr;
 use serde::{Deserialize, Serialize};
 
+/// A consent id: assigned in order from 1, written as a decimal string on the wire (`"1"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ConsentId(pub u64);
+
+/// Why a string is not a [`ConsentId`]; displays as the contract's rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidConsentId(pub String);
+
+impl fmt::Display for InvalidConsentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} is not a consent id (a decimal number from 1)", self.0)
+    }
+}
+
+impl core::error::Error for InvalidConsentId {}
+
+impl fmt::Display for ConsentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl FromStr for ConsentId {
+    type Err = InvalidConsentId;
+    /// A decimal number from 1, without sign or leading zeros.
+    fn from_str(s: &str) -> Result<ConsentId, InvalidConsentId> {
+        let canonical =
+            !s.is_empty() && !s.starts_with('0') && s.bytes().all(|c| c.is_ascii_digit());
+        match s.parse::<u64>() {
+            Ok(id) if canonical => Ok(ConsentId(id)),
+            _ => Err(InvalidConsentId(String::from(s))),
+        }
+    }
+}
+
+impl Serialize for ConsentId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for ConsentId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(|e| serde::de::Error::custom(format!("{e}")))
+    }
+}
+
 /// Instantiate message.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InstantiateMsg {
     /// Address of the DID registry whose `authorized` query decides who acts for a DID.
@@ -14,7 +65,7 @@ pub struct InstantiateMsg {
 }
 
 /// State-changing messages.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum CallMsg {
     /// The subject gives a consent (directly or by a signed delegation).
@@ -41,6 +92,14 @@ pub enum LegalBasis {
 }
 
 impl LegalBasis {
+    /// Every basis, in this order.
+    pub const ALL: [LegalBasis; 4] = [
+        LegalBasis::Consent,
+        LegalBasis::ExplicitConsent,
+        LegalBasis::SeparateConsent,
+        LegalBasis::WrittenConsent,
+    ];
+
     /// The message spelling, also used in the delegation digest.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -49,6 +108,40 @@ impl LegalBasis {
             LegalBasis::SeparateConsent => "separate-consent",
             LegalBasis::WrittenConsent => "written-consent",
         }
+    }
+}
+
+impl fmt::Display for LegalBasis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a string is not a [`LegalBasis`]; displays the accepted spellings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidLegalBasis(pub String);
+
+impl fmt::Display for InvalidLegalBasis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} is not a legal basis (one of ", self.0)?;
+        for (i, b) in LegalBasis::ALL.iter().enumerate() {
+            f.write_str(if i == 0 { "" } else { ", " })?;
+            f.write_str(b.as_str())?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl core::error::Error for InvalidLegalBasis {}
+
+impl FromStr for LegalBasis {
+    type Err = InvalidLegalBasis;
+    /// The message spelling, exactly.
+    fn from_str(s: &str) -> Result<LegalBasis, InvalidLegalBasis> {
+        LegalBasis::ALL
+            .into_iter()
+            .find(|b| b.as_str() == s)
+            .ok_or_else(|| InvalidLegalBasis(String::from(s)))
     }
 }
 
@@ -63,7 +156,7 @@ pub struct Jurisdictions {
 }
 
 /// A signature of the subject that lets anyone submit the action for them.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Delegation {
     /// The subject's next delegation nonce (query `delegation_nonce`).
@@ -73,7 +166,7 @@ pub struct Delegation {
 }
 
 /// `grant`: the consent terms, plus an optional delegation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GrantMsg {
     /// The data subject's DID.
@@ -101,23 +194,23 @@ pub struct GrantMsg {
     #[serde(default)]
     pub notice_hash: Option<String>,
     /// Present when submitted on the subject's behalf.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delegation: Option<Delegation>,
 }
 
 /// `withdraw`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawMsg {
     /// The consent.
     pub consent_id: String,
     /// Present when submitted on the subject's behalf.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delegation: Option<Delegation>,
 }
 
 /// `record_transfer`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecordTransferMsg {
     /// The consent the transfer relies on.
@@ -131,7 +224,7 @@ pub struct RecordTransferMsg {
 }
 
 /// Read-only messages.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum QueryMsg {
     /// May `provider` transfer `category` of `subject` to `recipient` for `purpose` at `at_ms`?
@@ -141,7 +234,7 @@ pub enum QueryMsg {
         /// The consent id.
         id: String,
         /// Default: the latest block time.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         at_ms: Option<u64>,
     },
     /// A page of a consent's history at `at_ms`.
@@ -149,13 +242,13 @@ pub enum QueryMsg {
         /// The consent id.
         id: String,
         /// Default: the latest block time.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         at_ms: Option<u64>,
         /// Start after this event `seq`.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         start_after: Option<u32>,
         /// Page size; default 10, at most 100.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
     },
     /// A page of a subject's consents, by id.
@@ -163,13 +256,13 @@ pub enum QueryMsg {
         /// The subject DID.
         subject: String,
         /// Status as of this time; default: the latest block time.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         at_ms: Option<u64>,
         /// Start after this consent id.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         start_after: Option<String>,
         /// Page size; default 10, at most 100.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
     },
     /// A page of a provider's consents, by id.
@@ -177,13 +270,13 @@ pub enum QueryMsg {
         /// The provider DID.
         provider: String,
         /// Status as of this time; default: the latest block time.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         at_ms: Option<u64>,
         /// Start after this consent id.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         start_after: Option<String>,
         /// Page size; default 10, at most 100.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
     },
     /// A page of the transfer receipts of a consent.
@@ -191,10 +284,10 @@ pub enum QueryMsg {
         /// The consent id.
         consent_id: String,
         /// Start after this receipt `seq`.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         start_after: Option<u64>,
         /// Page size; default 10, at most 100.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
     },
     /// The nonce the subject's next delegation must carry.
@@ -207,7 +300,7 @@ pub enum QueryMsg {
 }
 
 /// `check` query.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckMsg {
     /// The data subject's DID.
@@ -233,23 +326,30 @@ pub struct CheckResponse {
     /// Why (see the crate docs for the reason prefixes).
     pub reason: String,
     /// The consent that allows it, or the one that came closest; `null` when there is none.
-    pub consent_id: Option<String>,
+    pub consent_id: Option<ConsentId>,
+}
+
+impl CheckResponse {
+    /// The stable first token of the reason (`withdrawn`, `category not covered`, …).
+    pub fn reason_kind(&self) -> &str {
+        self.reason.split_once(':').map_or(self.reason.as_str(), |(kind, _)| kind)
+    }
 }
 
 /// Response of `grant`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrantResponse {
     /// The assigned consent id.
-    pub consent_id: String,
+    pub consent_id: ConsentId,
     /// Whether the provider's and the recipient's jurisdictions differ.
     pub cross_border: bool,
 }
 
 /// Response of `withdraw`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WithdrawResponse {
     /// The consent.
-    pub consent_id: String,
+    pub consent_id: ConsentId,
     /// The block time of the withdrawal.
     pub withdrawn_at_ms: u64,
 }
@@ -297,6 +397,36 @@ pub struct HistoryEvent {
     pub via: Via,
 }
 
+/// The wire spelling (`snake_case`) of the unit enums, for messages and displays.
+macro_rules! wire_names {
+    ($ty:ident { $($variant:ident => $name:literal),* $(,)? }) => {
+        impl $ty {
+            /// The spelling in the contract's JSON.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name,)*
+                }
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+wire_names!(Status {
+    NotYetGiven => "not_yet_given",
+    Pending => "pending",
+    Active => "active",
+    Withdrawn => "withdrawn",
+    Expired => "expired",
+});
+wire_names!(Via { Direct => "direct", Delegation => "delegation", Derived => "derived" });
+wire_names!(EventKind { Given => "given", Withdrawn => "withdrawn", Expired => "expired" });
+
 /// Status of a consent at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -314,10 +444,10 @@ pub enum Status {
 }
 
 /// `consent` response: the full record as of `status_at_ms`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentView {
     /// The consent id.
-    pub id: String,
+    pub id: ConsentId,
     /// Subject DID.
     pub subject: String,
     /// Provider DID.
@@ -355,10 +485,10 @@ pub struct ConsentView {
 }
 
 /// One entry of `consents_by_subject` / `consents_by_provider`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentSummary {
     /// The consent id.
-    pub id: String,
+    pub id: ConsentId,
     /// Subject DID.
     pub subject: String,
     /// Provider DID.
@@ -376,7 +506,7 @@ pub struct ConsentSummary {
 }
 
 /// `consents_by_subject` / `consents_by_provider` response.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentsResponse {
     /// The time the statuses refer to.
     pub at_ms: u64,
@@ -385,10 +515,10 @@ pub struct ConsentsResponse {
 }
 
 /// `history` response.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryResponse {
     /// The consent id.
-    pub id: String,
+    pub id: ConsentId,
     /// The time the history refers to.
     pub at_ms: u64,
     /// Events in order.
@@ -399,7 +529,7 @@ pub struct HistoryResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
     /// The consent relied on.
-    pub consent_id: String,
+    pub consent_id: ConsentId,
     /// Position among the consent's receipts, from 0.
     pub seq: u64,
     /// Hash of what was sent.
@@ -417,16 +547,16 @@ pub struct Receipt {
 }
 
 /// `transfers` response.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransfersResponse {
     /// The consent id.
-    pub consent_id: String,
+    pub consent_id: ConsentId,
     /// Receipts in `seq` order.
     pub transfers: Vec<Receipt>,
 }
 
 /// `delegation_nonce` response.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NonceResponse {
     /// The subject DID.
     pub subject: String,
@@ -435,7 +565,7 @@ pub struct NonceResponse {
 }
 
 /// `config` response.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfigResponse {
     /// The DID registry address.
     pub did_registry: String,

@@ -2,9 +2,10 @@
 //! its status and its history, including the derived `expired` event.
 
 use crate::msg::{
-    ConsentSummary, ConsentView, EventKind, HistoryEvent, Jurisdictions, LegalBasis, Status, Via,
+    ConsentId, ConsentSummary, ConsentView, EventKind, HistoryEvent, Jurisdictions, LegalBasis,
+    Status, Via,
 };
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
@@ -121,7 +122,7 @@ impl ConsentRecord {
     /// The full view at `at_ms`.
     pub fn view_at(&self, at_ms: u64) -> ConsentView {
         ConsentView {
-            id: self.id.to_string(),
+            id: ConsentId(self.id),
             subject: self.subject.clone(),
             provider: self.provider.clone(),
             recipient: self.recipient.clone(),
@@ -145,7 +146,7 @@ impl ConsentRecord {
     /// The list entry at `at_ms`.
     pub fn summary_at(&self, at_ms: u64) -> ConsentSummary {
         ConsentSummary {
-            id: self.id.to_string(),
+            id: ConsentId(self.id),
             subject: self.subject.clone(),
             provider: self.provider.clone(),
             recipient: self.recipient.clone(),

@@ -75,7 +75,7 @@ pub struct SubmitGrantArgs {
 
 /// Parses a consent id argument.
 pub fn parse_consent_id(s: &str) -> std::result::Result<ConsentId, String> {
-    s.parse().map_err(|e: bayledger_sdk::SdkError| e.to_string())
+    s.parse::<ConsentId>().map_err(|e| e.to_string())
 }
 
 impl GrantArgs {

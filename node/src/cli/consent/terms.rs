@@ -54,7 +54,7 @@ pub struct TermsArgs {
 }
 
 fn parse_legal_basis(s: &str) -> std::result::Result<LegalBasis, String> {
-    s.parse().map_err(|e: bayledger_sdk::SdkError| e.to_string())
+    s.parse::<LegalBasis>().map_err(|e| e.to_string())
 }
 
 impl TermsArgs {

@@ -39,13 +39,14 @@ pub mod msg;
 pub mod policy;
 pub mod types;
 
-pub use delegation::{SignedGrant, SignedWithdraw, grant_digest, withdraw_digest};
+pub use delegation::{DelegationExt, SignedGrant, SignedWithdraw, grant_digest, withdraw_digest};
 pub use msg::{CheckRequest, Delegation, GrantTerms, ListBy, Page, TransferRecord, hash0x};
 pub use policy::{DeployedPolicy, HealthDataPolicy, deploy_health_data_policy};
 pub use types::{
     CheckResponse, ConfigResponse, ConsentId, ConsentSummary, ConsentView, ConsentsResponse,
-    EventKind, GrantResponse, HistoryEvent, HistoryResponse, Jurisdictions, LegalBasis,
-    NonceResponse, Receipt, Status, TransfersResponse, Via, WithdrawResponse,
+    EventKind, GrantResponse, HistoryEvent, HistoryResponse, InvalidConsentId, InvalidLegalBasis,
+    Jurisdictions, LegalBasis, NonceResponse, Receipt, Status, TransfersResponse, Via,
+    WithdrawResponse,
 };
 
 use super::{Executed, SystemHandle};

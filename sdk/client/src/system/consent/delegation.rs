@@ -15,87 +15,59 @@
 //! ```
 //!
 //! The signature is the 65-byte low-S `r ‖ s ‖ v` of ADR 0003 over the digest as prehash.
+//! The byte layout is the contract's own code (`consent::digest`); only the hashing and the
+//! signing happen here.
 
 use super::msg::{Delegation, GrantTerms};
 use super::types::ConsentId;
 use crate::error::SdkError;
 use bayledger_types::{Address, RecoverableSignature, SecretKey};
+use consent::digest;
 use serde::{Deserialize, Serialize};
 use sha3::{Digest, Sha3_256};
 
-/// Domain tag of the `grant` digest.
-pub const GRANT_TAG: &str = "bayledger/consent-grant/v1";
-/// Domain tag of the `withdraw` digest.
-pub const WITHDRAW_TAG: &str = "bayledger/consent-withdraw/v1";
+pub use consent::digest::{GRANT_TAG, WITHDRAW_TAG};
 
-/// The canonical encoding: fixed-width big-endian integers, length-prefixed strings.
-struct Encoder(Vec<u8>);
-
-impl Encoder {
-    /// `tag ‖ 0x00`.
-    fn new(tag: &str) -> Encoder {
-        let mut buf = Vec::with_capacity(512);
-        buf.extend_from_slice(tag.as_bytes());
-        buf.push(0);
-        Encoder(buf)
+/// The encoding writes lengths and counts as `u16be`: refuses what does not fit (the contract
+/// itself accepts far less, see [`GrantTerms::validate`]).
+fn fits_u16(what: &str, n: usize) -> Result<(), SdkError> {
+    if n > usize::from(u16::MAX) {
+        return Err(SdkError::Invalid(format!("{what} is too long to sign ({n} > {})", u16::MAX)));
     }
+    Ok(())
+}
 
-    fn raw(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.extend_from_slice(bytes);
-        self
-    }
-
-    fn u64(&mut self, n: u64) -> &mut Self {
-        self.raw(&n.to_be_bytes())
-    }
-
-    fn u16_len(&mut self, what: &str, n: usize) -> Result<&mut Self, SdkError> {
-        let n = u16::try_from(n).map_err(|_| {
-            SdkError::Invalid(format!("{what} is too long to sign ({n} > {})", u16::MAX))
-        })?;
-        Ok(self.raw(&n.to_be_bytes()))
-    }
-
-    /// `u16be(byte length) ‖ UTF-8 bytes`.
-    fn str(&mut self, s: &str) -> Result<&mut Self, SdkError> {
-        Ok(self.u16_len("a string", s.len())?.raw(s.as_bytes()))
-    }
-
-    /// `u16be(count) ‖ str(item)…`.
-    fn list(&mut self, items: &[String]) -> Result<&mut Self, SdkError> {
-        self.u16_len("a list", items.len())?;
-        for s in items {
-            self.str(s)?;
-        }
-        Ok(self)
-    }
-
-    /// `0x00` when absent, `0x01 ‖ bytes` when present.
-    fn opt(&mut self, bytes: Option<&[u8]>) -> &mut Self {
-        match bytes {
-            None => self.raw(&[0]),
-            Some(b) => self.raw(&[1]).raw(b),
-        }
-    }
-
-    fn digest(&self) -> [u8; 32] {
-        Sha3_256::digest(&self.0).into()
-    }
+fn contract_address(a: &Address) -> bayledger_contract_sdk::Address {
+    bayledger_contract_sdk::Address(a.0)
 }
 
 /// The preimage of the `grant` digest for the consent contract at `contract`.
 pub fn grant_preimage(contract: &Address, nonce: u64, t: &GrantTerms) -> Result<Vec<u8>, SdkError> {
-    let mut e = Encoder::new(GRANT_TAG);
-    e.raw(contract.as_bytes()).u64(nonce);
-    e.str(&t.subject)?.str(&t.provider)?.str(&t.recipient)?;
-    e.list(&t.data_categories)?.list(&t.purposes)?;
-    e.str(t.legal_basis.as_str())?;
-    e.str(&t.jurisdictions.provider)?.str(&t.jurisdictions.recipient)?;
-    e.u64(t.valid_from_ms)
-        .u64(t.valid_until_ms)
-        .opt(t.policy.as_ref().map(|a| &a.0[..]))
-        .opt(t.notice_hash.as_ref().map(|h| &h.0[..]));
-    Ok(e.0)
+    fits_u16("a list", t.data_categories.len())?;
+    fits_u16("a list", t.purposes.len())?;
+    let strings = [&t.subject, &t.provider, &t.recipient]
+        .into_iter()
+        .chain([&t.jurisdictions.provider, &t.jurisdictions.recipient])
+        .chain(&t.data_categories)
+        .chain(&t.purposes);
+    for s in strings {
+        fits_u16("a string", s.len())?;
+    }
+    let terms = digest::GrantTerms {
+        subject: &t.subject,
+        provider: &t.provider,
+        recipient: &t.recipient,
+        data_categories: &t.data_categories,
+        purposes: &t.purposes,
+        legal_basis: t.legal_basis,
+        provider_jurisdiction: &t.jurisdictions.provider,
+        recipient_jurisdiction: &t.jurisdictions.recipient,
+        valid_from_ms: t.valid_from_ms,
+        valid_until_ms: t.valid_until_ms,
+        policy: t.policy.as_ref().map(contract_address),
+        notice_hash: t.notice_hash.map(|h| h.0),
+    };
+    Ok(digest::grant_preimage(&contract_address(contract), nonce, &terms))
 }
 
 /// The digest a subject signs to delegate a `grant` of `terms`.
@@ -114,21 +86,28 @@ pub fn withdraw_digest(
     subject: &str,
     id: ConsentId,
 ) -> Result<[u8; 32], SdkError> {
-    let mut e = Encoder::new(WITHDRAW_TAG);
-    e.raw(contract.as_bytes()).u64(nonce).str(subject)?.u64(id.0);
-    Ok(e.digest())
+    fits_u16("a string", subject.len())?;
+    let pre = digest::withdraw_preimage(&contract_address(contract), nonce, subject, id.0);
+    Ok(Sha3_256::digest(pre).into())
 }
 
-impl Delegation {
+/// Signing and checking a [`Delegation`] (the contract's type) with the SDK's keys.
+pub trait DelegationExt: Sized {
     /// Signs `digest` (made for `nonce`) with `key`.
-    pub fn sign(key: &SecretKey, nonce: u64, digest: &[u8; 32]) -> Delegation {
+    fn sign(key: &SecretKey, nonce: u64, digest: &[u8; 32]) -> Self;
+
+    /// The address of the key that signed `digest`, under every rule of ADR 0003 (length,
+    /// low S, `v` ∈ {0, 1}).
+    fn signer(&self, digest: &[u8; 32]) -> Result<Address, SdkError>;
+}
+
+impl DelegationExt for Delegation {
+    fn sign(key: &SecretKey, nonce: u64, digest: &[u8; 32]) -> Delegation {
         let sig = key.sign_digest(digest);
         Delegation { nonce, signature: format!("0x{}", hex::encode(sig.as_bytes())) }
     }
 
-    /// The address of the key that signed `digest`, under every rule of ADR 0003 (length,
-    /// low S, `v` ∈ {0, 1}).
-    pub fn signer(&self, digest: &[u8; 32]) -> Result<Address, SdkError> {
+    fn signer(&self, digest: &[u8; 32]) -> Result<Address, SdkError> {
         let bad = |why: String| SdkError::Invalid(format!("invalid delegation signature: {why}"));
         let hex = self
             .signature

@@ -1,11 +1,20 @@
 //! What the client sends: the terms of a grant, a transfer receipt, a check, pages, and the
-//! JSON messages built from them (exactly those of `contracts/system/consent/schema/`).
+//! JSON messages built from them — the contract's own message types (`consent::msg`, which
+//! `contracts/system/consent/schema/` documents), filled from the typed values here.
 
 use super::types::{ConsentId, Jurisdictions, LegalBasis};
 use crate::error::SdkError;
 use bayledger_types::{Address, Hash};
+use consent::msg::{CallMsg, GrantMsg, QueryMsg, RecordTransferMsg, WithdrawMsg};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
+
+/// A delegation as sent: the subject's nonce and `0x` + 130 hex of `r ‖ s ‖ v`.
+pub use consent::msg::Delegation;
+
+/// `check` question: may `provider` transfer `category` of `subject` to `recipient` for
+/// `purpose` at `at_ms` (`None`: the latest block time)? The contract's `check` message.
+pub use consent::msg::CheckMsg as CheckRequest;
 
 /// Longest DID the contract accepts, in bytes.
 pub const MAX_DID_LEN: usize = 128;
@@ -115,35 +124,6 @@ impl GrantTerms {
     }
 }
 
-/// A delegation as sent: the subject's nonce and `0x` + 130 hex of `r ‖ s ‖ v`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Delegation {
-    /// The subject's delegation nonce the signature is for.
-    pub nonce: u64,
-    /// `0x` + 130 lower-case hex digits.
-    pub signature: String,
-}
-
-/// `check` question: may `provider` transfer `category` of `subject` to `recipient` for
-/// `purpose` at `at_ms` (default: the latest block time)?
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckRequest {
-    /// Subject DID.
-    pub subject: String,
-    /// Provider DID.
-    pub provider: String,
-    /// Recipient DID.
-    pub recipient: String,
-    /// Data category.
-    pub category: String,
-    /// Purpose.
-    pub purpose: String,
-    /// The time asked about; `None` means the latest block time.
-    #[serde(default)]
-    pub at_ms: Option<u64>,
-}
-
 /// A transfer receipt to record under a consent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransferRecord {
@@ -208,79 +188,67 @@ mod opt_hash0x {
     }
 }
 
-/// The body of `grant`: the terms, plus the delegation when there is one.
-#[derive(Serialize)]
-struct GrantBody<'a> {
-    #[serde(flatten)]
-    terms: &'a GrantTerms,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    delegation: Option<&'a Delegation>,
+impl GrantTerms {
+    /// The contract's `grant` message body: these terms, plus the delegation if any.
+    pub fn to_msg(&self, delegation: Option<&Delegation>) -> GrantMsg {
+        GrantMsg {
+            subject: self.subject.clone(),
+            provider: self.provider.clone(),
+            recipient: self.recipient.clone(),
+            data_categories: self.data_categories.clone(),
+            purposes: self.purposes.clone(),
+            legal_basis: self.legal_basis,
+            jurisdictions: self.jurisdictions.clone(),
+            valid_from_ms: self.valid_from_ms,
+            valid_until_ms: self.valid_until_ms,
+            policy: self.policy.map(|a| a.to_string()),
+            notice_hash: self.notice_hash.as_ref().map(hash0x),
+            delegation: delegation.cloned(),
+        }
+    }
 }
 
 /// `{"grant": {…terms, "delegation"?}}`.
 pub fn grant_msg(terms: &GrantTerms, delegation: Option<&Delegation>) -> Value {
-    json!({ "grant": GrantBody { terms, delegation } })
+    json!(CallMsg::Grant(terms.to_msg(delegation)))
 }
 
 /// `{"withdraw": {"consent_id", "delegation"?}}`.
 pub fn withdraw_msg(id: ConsentId, delegation: Option<&Delegation>) -> Value {
-    #[derive(Serialize)]
-    struct Body<'a> {
-        consent_id: ConsentId,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        delegation: Option<&'a Delegation>,
-    }
-    json!({ "withdraw": Body { consent_id: id, delegation } })
+    json!(CallMsg::Withdraw(WithdrawMsg {
+        consent_id: id.to_string(),
+        delegation: delegation.cloned()
+    }))
 }
 
 /// `{"record_transfer": {…}}`.
 pub fn record_transfer_msg(t: &TransferRecord) -> Value {
-    json!({ "record_transfer": {
-        "consent_id": t.consent_id,
-        "data_hash": hash0x(&t.data_hash),
-        "category": t.category,
-        "purpose": t.purpose,
-    }})
+    json!(CallMsg::RecordTransfer(RecordTransferMsg {
+        consent_id: t.consent_id.to_string(),
+        data_hash: hash0x(&t.data_hash),
+        category: t.category.clone(),
+        purpose: t.purpose.clone(),
+    }))
 }
 
 /// `{"check": {…}}`.
 pub fn check_msg(c: &CheckRequest) -> Value {
-    json!({ "check": c })
-}
-
-/// The body of the queries about one consent (`consent`, `history`, `transfers`): the id
-/// under its field name, then the optional fields that are set.
-#[derive(Serialize)]
-struct ListBody<'a, K: Serialize> {
-    #[serde(flatten)]
-    key: Map<String, Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    at_ms: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    start_after: Option<&'a K>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    limit: Option<u32>,
-}
-
-fn list_body<'a, K: Serialize>(
-    field: &str,
-    value: Value,
-    at_ms: Option<u64>,
-    page: &'a Page<K>,
-) -> ListBody<'a, K> {
-    let mut key = Map::new();
-    key.insert(field.into(), value);
-    ListBody { key, at_ms, start_after: page.start_after.as_ref(), limit: page.limit }
+    json!(QueryMsg::Check(c.clone()))
 }
 
 /// `{"consent": {"id", "at_ms"?}}`.
 pub fn consent_msg(id: ConsentId, at_ms: Option<u64>) -> Value {
-    json!({ "consent": list_body::<u32>("id", json!(id), at_ms, &Page::default()) })
+    json!(QueryMsg::Consent { id: id.to_string(), at_ms })
 }
 
 /// `{"history": {"id", "at_ms"?, "start_after"?, "limit"?}}`.
 pub fn history_msg(id: ConsentId, at_ms: Option<u64>, page: &Page<u32>) -> Value {
-    json!({ "history": list_body("id", json!(id), at_ms, page) })
+    json!(QueryMsg::History {
+        id: id.to_string(),
+        at_ms,
+        start_after: page.start_after,
+        limit: page.limit
+    })
 }
 
 /// Which index a consent list query reads.
@@ -294,21 +262,27 @@ pub enum ListBy {
 
 /// `{"consents_by_subject" | "consents_by_provider": {…}}`.
 pub fn consents_msg(by: ListBy, did: &str, at_ms: Option<u64>, page: &Page<ConsentId>) -> Value {
-    let (variant, field) = match by {
-        ListBy::Subject => ("consents_by_subject", "subject"),
-        ListBy::Provider => ("consents_by_provider", "provider"),
-    };
-    json!({ variant: list_body(field, json!(did), at_ms, page) })
+    let start_after = page.start_after.map(|id| id.to_string());
+    let (did, limit) = (did.to_string(), page.limit);
+    json!(match by {
+        ListBy::Subject => QueryMsg::ConsentsBySubject { subject: did, at_ms, start_after, limit },
+        ListBy::Provider =>
+            QueryMsg::ConsentsByProvider { provider: did, at_ms, start_after, limit },
+    })
 }
 
 /// `{"transfers": {"consent_id", "start_after"?, "limit"?}}`.
 pub fn transfers_msg(id: ConsentId, page: &Page<u64>) -> Value {
-    json!({ "transfers": list_body("consent_id", json!(id), None, page) })
+    json!(QueryMsg::Transfers {
+        consent_id: id.to_string(),
+        start_after: page.start_after,
+        limit: page.limit
+    })
 }
 
 /// `{"delegation_nonce": {"subject"}}`.
 pub fn delegation_nonce_msg(subject: &str) -> Value {
-    json!({ "delegation_nonce": { "subject": subject } })
+    json!(QueryMsg::DelegationNonce { subject: subject.to_string() })
 }
 
 #[cfg(test)]
