@@ -6,7 +6,7 @@ use alloc::string::String;
 use serde::{Deserialize, Serialize};
 
 /// Instantiate message: both addresses are required.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InstantiateMsg {
     /// The committee address (`0x` + 40 lower-case hex).
@@ -16,7 +16,7 @@ pub struct InstantiateMsg {
 }
 
 /// State-changing messages.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum CallMsg {
     /// Committee only: hands the committee role to another address.
@@ -74,7 +74,7 @@ pub enum CallMsg {
 }
 
 /// `issue` fields.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IssueMsg {
     /// The VC's id: an absolute URI of at most 128 bytes (e.g. `urn:uuid:…`).
@@ -91,19 +91,19 @@ pub struct IssueMsg {
     #[serde(default)]
     pub vc_hash_alg: HashAlg,
     /// Start of validity (inclusive), ms since the Unix epoch.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_from_ms: Option<u64>,
     /// End of validity (exclusive), ms; must be after the block time and after `valid_from_ms`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_until_ms: Option<u64>,
     /// The position in the issuer's status lists, when the issuer fixed it in the signed VC
     /// (`credentialStatus`); it must be free. Omitted: the issuer's next free index.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_index: Option<u64>,
 }
 
 /// `revoke` / `suspend` / `reinstate` fields.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StatusMsg {
     /// The credential id.
@@ -123,7 +123,7 @@ pub enum Purpose {
 }
 
 /// Read-only messages. `at_ms` omitted means the latest block's time.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum QueryMsg {
     /// The committee and DID registry addresses.
@@ -136,10 +136,10 @@ pub enum QueryMsg {
     /// A page of types in id order.
     Types {
         /// Start after this type id.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         start_after: Option<String>,
         /// Page size; default 10, at most 100.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
     },
     /// A page of the issuers ever admitted for a type, in DID order, with their periods.
@@ -147,10 +147,10 @@ pub enum QueryMsg {
         /// The type id.
         credential_type: String,
         /// Start after this issuer DID.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         start_after: Option<String>,
         /// Page size; default 10, at most 100.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
     },
     /// Whether an issuer was authorised for a type at a time.
@@ -160,7 +160,7 @@ pub enum QueryMsg {
         /// The issuer's DID.
         issuer: String,
         /// The time asked about.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         at_ms: Option<u64>,
     },
     /// One credential as of a time.
@@ -168,7 +168,7 @@ pub enum QueryMsg {
         /// The credential id.
         id: String,
         /// The time asked about.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         at_ms: Option<u64>,
     },
     /// Whether a subject holds a valid credential of a type at a time
@@ -179,7 +179,7 @@ pub enum QueryMsg {
         /// The type id.
         credential_type: String,
         /// The time asked about.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         at_ms: Option<u64>,
     },
     /// A page of a subject's credentials, by type id, then newest first.
@@ -187,13 +187,13 @@ pub enum QueryMsg {
         /// The subject's DID.
         subject: String,
         /// Only this type.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         credential_type: Option<String>,
         /// Start after this credential id (one of this subject's).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         start_after: Option<String>,
         /// Page size; default 10, at most 100.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
     },
     /// A page of an issuer's credentials in status-index (issuance) order.
@@ -201,10 +201,10 @@ pub enum QueryMsg {
         /// The issuer's DID.
         issuer: String,
         /// Start after this credential id (one of this issuer's).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         start_after: Option<String>,
         /// Page size; default 10, at most 100.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
     },
     /// One of an issuer's status lists as of a time.
@@ -217,7 +217,7 @@ pub enum QueryMsg {
         #[serde(default)]
         list: u32,
         /// The time asked about.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         at_ms: Option<u64>,
     },
 }

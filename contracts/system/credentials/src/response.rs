@@ -5,10 +5,10 @@ use crate::msg::Purpose;
 use crate::record::{HashAlg, Period, SchemaVersion, Status, StatusChange, TypeRecord};
 use alloc::string::String;
 use alloc::vec::Vec;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// `config`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfigResponse {
     /// The committee address.
     pub committee: String,
@@ -17,7 +17,7 @@ pub struct ConfigResponse {
 }
 
 /// `type`: the type and every schema version, oldest first.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TypeResponse {
     /// The type, with its current schema.
     #[serde(rename = "type")]
@@ -27,14 +27,14 @@ pub struct TypeResponse {
 }
 
 /// `types`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TypesResponse {
     /// Types in id order.
     pub types: Vec<TypeRecord>,
 }
 
 /// One issuer of a type.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuerView {
     /// The issuer's DID.
     pub issuer: String,
@@ -45,7 +45,7 @@ pub struct IssuerView {
 }
 
 /// `issuers`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuersResponse {
     /// The type id.
     pub credential_type: String,
@@ -54,7 +54,7 @@ pub struct IssuersResponse {
 }
 
 /// `is_authorized_issuer`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IsAuthorizedResponse {
     /// The answer.
     pub authorized: bool,
@@ -65,7 +65,7 @@ pub struct IsAuthorizedResponse {
 }
 
 /// `credential`: the credential as of `at_ms`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CredentialResponse {
     /// The credential id.
     pub id: String,
@@ -104,7 +104,7 @@ pub struct CredentialResponse {
 }
 
 /// `holds_valid` (docs/domain-contracts.md).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HoldsValidResponse {
     /// The answer.
     pub valid: bool,
@@ -116,7 +116,7 @@ pub struct HoldsValidResponse {
 }
 
 /// One credential in a list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CredentialSummary {
     /// The credential id.
     pub id: String,
@@ -137,14 +137,14 @@ pub struct CredentialSummary {
 }
 
 /// `credentials_by_subject` and `credentials_by_issuer`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CredentialsResponse {
     /// The page.
     pub credentials: Vec<CredentialSummary>,
 }
 
 /// `status_list`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusListResponse {
     /// The issuer's DID.
     pub issuer: String,

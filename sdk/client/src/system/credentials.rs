@@ -26,7 +26,7 @@ pub use msg::{Anchor, NewType, Page};
 pub use types::{
     Action, AnchoredCredential, Config, CredentialList, CredentialSummary, HashAlg, HoldsValid,
     IssuerAuthorization, IssuerInfo, Issuers, Period, Purpose, SchemaVersion, Status, StatusChange,
-    StatusList, TypeInfo, TypeRecord, Types,
+    StatusList, StatusListExt, TypeInfo, TypeRecord, Types,
 };
 pub use verify::{Check, CheckName, Verdict, verify_credential};
 
@@ -54,11 +54,11 @@ impl Credentials {
         &self.handle
     }
 
-    async fn call(&self, key: &SecretKey, msg: &Call<'_>) -> Result<Executed<()>, SdkError> {
+    async fn call(&self, key: &SecretKey, msg: &Call) -> Result<Executed<()>, SdkError> {
         self.handle.execute(key, &json(msg)).await
     }
 
-    async fn query<T: DeserializeOwned>(&self, msg: &Query<'_>) -> Result<T, SdkError> {
+    async fn query<T: DeserializeOwned>(&self, msg: &Query) -> Result<T, SdkError> {
         self.handle.query(&json(msg)).await
     }
 
@@ -79,7 +79,7 @@ impl Credentials {
         key: &SecretKey,
         t: &NewType,
     ) -> Result<Executed<()>, SdkError> {
-        self.call(key, &Call::register_type(t)).await
+        self.call(key, &msg::register_type(t)).await
     }
 
     /// The type's owner: publishes its next schema version.
@@ -90,8 +90,11 @@ impl Credentials {
         schema_hash: &Hash,
         schema_uri: &str,
     ) -> Result<Executed<()>, SdkError> {
-        let msg =
-            Call::UpdateSchema { credential_type, schema_hash: hash0x(schema_hash), schema_uri };
+        let msg = Call::UpdateSchema {
+            credential_type: credential_type.into(),
+            schema_hash: hash0x(schema_hash),
+            schema_uri: schema_uri.into(),
+        };
         self.call(key, &msg).await
     }
 
@@ -102,7 +105,11 @@ impl Credentials {
         credential_type: &str,
         issuer: &str,
     ) -> Result<Executed<()>, SdkError> {
-        self.call(key, &Call::AddIssuer { credential_type, issuer }).await
+        self.call(
+            key,
+            &Call::AddIssuer { credential_type: credential_type.into(), issuer: issuer.into() },
+        )
+        .await
     }
 
     /// Committee: ends the issuer DID's authorisation for a type from now on.
@@ -112,14 +119,18 @@ impl Credentials {
         credential_type: &str,
         issuer: &str,
     ) -> Result<Executed<()>, SdkError> {
-        self.call(key, &Call::RemoveIssuer { credential_type, issuer }).await
+        self.call(
+            key,
+            &Call::RemoveIssuer { credential_type: credential_type.into(), issuer: issuer.into() },
+        )
+        .await
     }
 
     // Issuers (a key that controls the issuer DID).
 
     /// Anchors a signed credential (see [`issue_credential`] for the whole issuance).
     pub async fn anchor(&self, key: &SecretKey, a: &Anchor) -> Result<Executed<()>, SdkError> {
-        self.call(key, &Call::issue(a)).await
+        self.call(key, &msg::issue(a)).await
     }
 
     /// Revokes a credential (final).
@@ -129,7 +140,7 @@ impl Credentials {
         id: &str,
         reason: &str,
     ) -> Result<Executed<()>, SdkError> {
-        self.call(key, &Call::Revoke(StatusMsg { id, reason })).await
+        self.call(key, &Call::Revoke(StatusMsg { id: id.into(), reason: reason.into() })).await
     }
 
     /// Suspends an active credential.
@@ -139,7 +150,7 @@ impl Credentials {
         id: &str,
         reason: &str,
     ) -> Result<Executed<()>, SdkError> {
-        self.call(key, &Call::Suspend(StatusMsg { id, reason })).await
+        self.call(key, &Call::Suspend(StatusMsg { id: id.into(), reason: reason.into() })).await
     }
 
     /// Reinstates a suspended credential.
@@ -149,7 +160,7 @@ impl Credentials {
         id: &str,
         reason: &str,
     ) -> Result<Executed<()>, SdkError> {
-        self.call(key, &Call::Reinstate(StatusMsg { id, reason })).await
+        self.call(key, &Call::Reinstate(StatusMsg { id: id.into(), reason: reason.into() })).await
     }
 
     // Queries. `at_ms: None` means the latest block's time.
@@ -161,20 +172,20 @@ impl Credentials {
 
     /// One credential type and its schema history.
     pub async fn credential_type(&self, id: &str) -> Result<TypeInfo, SdkError> {
-        self.query(&Query::Type { id }).await
+        self.query(&Query::Type { id: id.into() }).await
     }
 
     /// A page of credential types in id order (`start_after` a type id).
     pub async fn types(&self, page: &Page) -> Result<Types, SdkError> {
-        let msg = Query::Types { start_after: page.start_after.as_deref(), limit: page.limit };
+        let msg = Query::Types { start_after: page.start_after.clone(), limit: page.limit };
         self.query(&msg).await
     }
 
     /// A page of the issuers ever admitted for a type, in DID order (`start_after` a DID).
     pub async fn issuers(&self, credential_type: &str, page: &Page) -> Result<Issuers, SdkError> {
         let msg = Query::Issuers {
-            credential_type,
-            start_after: page.start_after.as_deref(),
+            credential_type: credential_type.into(),
+            start_after: page.start_after.clone(),
             limit: page.limit,
         };
         self.query(&msg).await
@@ -187,7 +198,12 @@ impl Credentials {
         issuer: &str,
         at_ms: Option<u64>,
     ) -> Result<IssuerAuthorization, SdkError> {
-        self.query(&Query::IsAuthorizedIssuer { credential_type, issuer, at_ms }).await
+        self.query(&Query::IsAuthorizedIssuer {
+            credential_type: credential_type.into(),
+            issuer: issuer.into(),
+            at_ms,
+        })
+        .await
     }
 
     /// An anchored credential as of `at_ms`: `Ok(None)` when no credential has this id (or
@@ -197,7 +213,7 @@ impl Credentials {
         id: &str,
         at_ms: Option<u64>,
     ) -> Result<Option<AnchoredCredential>, SdkError> {
-        match self.query(&Query::Credential { id, at_ms }).await {
+        match self.query(&Query::Credential { id: id.into(), at_ms }).await {
             Ok(c) => Ok(Some(c)),
             Err(e) if is_not_found(&e) => Ok(None),
             Err(e) => Err(e),
@@ -212,7 +228,12 @@ impl Credentials {
         credential_type: &str,
         at_ms: Option<u64>,
     ) -> Result<HoldsValid, SdkError> {
-        self.query(&Query::HoldsValid { subject, credential_type, at_ms }).await
+        self.query(&Query::HoldsValid {
+            subject: subject.into(),
+            credential_type: credential_type.into(),
+            at_ms,
+        })
+        .await
     }
 
     /// A page of a subject's credentials (by type id, then newest first), optionally of one
@@ -224,9 +245,9 @@ impl Credentials {
         page: &Page,
     ) -> Result<CredentialList, SdkError> {
         let msg = Query::CredentialsBySubject {
-            subject,
-            credential_type,
-            start_after: page.start_after.as_deref(),
+            subject: subject.into(),
+            credential_type: credential_type.map(String::from),
+            start_after: page.start_after.clone(),
             limit: page.limit,
         };
         self.query(&msg).await
@@ -235,8 +256,8 @@ impl Credentials {
     /// A page of an issuer's credentials in issuance (status index) order.
     pub async fn by_issuer(&self, issuer: &str, page: &Page) -> Result<CredentialList, SdkError> {
         let msg = Query::CredentialsByIssuer {
-            issuer,
-            start_after: page.start_after.as_deref(),
+            issuer: issuer.into(),
+            start_after: page.start_after.clone(),
             limit: page.limit,
         };
         self.query(&msg).await
@@ -250,7 +271,7 @@ impl Credentials {
         list: u32,
         at_ms: Option<u64>,
     ) -> Result<StatusList, SdkError> {
-        self.query(&Query::StatusList { issuer, purpose, list, at_ms }).await
+        self.query(&Query::StatusList { issuer: issuer.into(), purpose, list, at_ms }).await
     }
 }
 

@@ -2,7 +2,6 @@
 //! (`contracts/system/credentials/schema/call.json` and `query.json`): `snake_case` variants,
 //! optional fields left out when unset.
 
-use super::types::Purpose;
 use bayledger_types::{Address, Hash};
 use serde::Serialize;
 use serde_json::Value;
@@ -60,145 +59,35 @@ pub struct Page {
     pub limit: Option<u32>,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum Call<'a> {
-    SetCommittee {
-        committee: String,
-    },
-    RegisterType {
-        id: &'a str,
-        name: &'a str,
-        description: &'a str,
-        schema_hash: String,
-        schema_uri: &'a str,
-        owner: String,
-    },
-    UpdateSchema {
-        credential_type: &'a str,
-        schema_hash: String,
-        schema_uri: &'a str,
-    },
-    AddIssuer {
-        credential_type: &'a str,
-        issuer: &'a str,
-    },
-    RemoveIssuer {
-        credential_type: &'a str,
-        issuer: &'a str,
-    },
-    Issue {
-        id: &'a str,
-        credential_type: &'a str,
-        issuer: &'a str,
-        subject: &'a str,
-        vc_hash: String,
-        vc_hash_alg: &'static str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        valid_from_ms: Option<u64>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        valid_until_ms: Option<u64>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        status_index: Option<u64>,
-    },
-    Revoke(StatusMsg<'a>),
-    Suspend(StatusMsg<'a>),
-    Reinstate(StatusMsg<'a>),
-}
+use ::credentials::msg::IssueMsg;
+pub(crate) use ::credentials::msg::{CallMsg as Call, QueryMsg as Query, StatusMsg};
+use ::credentials::record::HashAlg;
 
-#[derive(Serialize)]
-pub(crate) struct StatusMsg<'a> {
-    pub id: &'a str,
-    pub reason: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum Query<'a> {
-    Config {},
-    Type {
-        id: &'a str,
-    },
-    Types {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        start_after: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        limit: Option<u32>,
-    },
-    Issuers {
-        credential_type: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        start_after: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        limit: Option<u32>,
-    },
-    IsAuthorizedIssuer {
-        credential_type: &'a str,
-        issuer: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        at_ms: Option<u64>,
-    },
-    Credential {
-        id: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        at_ms: Option<u64>,
-    },
-    HoldsValid {
-        subject: &'a str,
-        credential_type: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        at_ms: Option<u64>,
-    },
-    CredentialsBySubject {
-        subject: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        credential_type: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        start_after: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        limit: Option<u32>,
-    },
-    CredentialsByIssuer {
-        issuer: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        start_after: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        limit: Option<u32>,
-    },
-    StatusList {
-        issuer: &'a str,
-        purpose: Purpose,
-        list: u32,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        at_ms: Option<u64>,
-    },
-}
-
-impl<'a> Call<'a> {
-    pub(crate) fn register_type(t: &'a NewType) -> Call<'a> {
-        Call::RegisterType {
-            id: &t.id,
-            name: &t.name,
-            description: &t.description,
-            schema_hash: hash0x(&t.schema_hash),
-            schema_uri: &t.schema_uri,
-            owner: t.owner.to_string(),
-        }
+/// The `register_type` call of `t`.
+pub(crate) fn register_type(t: &NewType) -> Call {
+    Call::RegisterType {
+        id: t.id.clone(),
+        name: t.name.clone(),
+        description: t.description.clone(),
+        schema_hash: hash0x(&t.schema_hash),
+        schema_uri: t.schema_uri.clone(),
+        owner: t.owner.to_string(),
     }
+}
 
-    pub(crate) fn issue(a: &'a Anchor) -> Call<'a> {
-        Call::Issue {
-            id: &a.id,
-            credential_type: &a.credential_type,
-            issuer: &a.issuer,
-            subject: &a.subject,
-            vc_hash: hash0x(&a.vc_hash),
-            vc_hash_alg: "sha3-256",
-            valid_from_ms: a.valid_from_ms,
-            valid_until_ms: a.valid_until_ms,
-            status_index: a.status_index,
-        }
-    }
+/// The `issue` call of `a` (its `vc_hash` is SHA3-256).
+pub(crate) fn issue(a: &Anchor) -> Call {
+    Call::Issue(IssueMsg {
+        id: a.id.clone(),
+        credential_type: a.credential_type.clone(),
+        issuer: a.issuer.clone(),
+        subject: a.subject.clone(),
+        vc_hash: hash0x(&a.vc_hash),
+        vc_hash_alg: HashAlg::Sha3_256,
+        valid_from_ms: a.valid_from_ms,
+        valid_until_ms: a.valid_until_ms,
+        status_index: a.status_index,
+    })
 }
 
 /// The JSON of a message (these types always serialise).
@@ -222,7 +111,7 @@ mod tests {
             owner: Address([0x0e; 20]),
         };
         assert_eq!(
-            json(&Call::register_type(&t)),
+            json(&register_type(&t)),
             json!({"register_type": {
                 "id": "health-certificate", "name": "Health certificate", "description": "",
                 "schema_hash": format!("0x{}", "11".repeat(32)),
@@ -241,7 +130,7 @@ mod tests {
             status_index: None,
         };
         assert_eq!(
-            json(&Call::issue(&a)),
+            json(&issue(&a)),
             json!({"issue": {
                 "id": "urn:uuid:1", "credential_type": "health-certificate",
                 "issuer": "did:bayledger:t:gd", "subject": "did:bayledger:t:tr",
@@ -250,7 +139,7 @@ mod tests {
             }})
         );
         assert_eq!(
-            json(&Call::Revoke(StatusMsg { id: "urn:uuid:1", reason: "lost" })),
+            json(&Call::Revoke(StatusMsg { id: "urn:uuid:1".into(), reason: "lost".into() })),
             json!({"revoke": {"id": "urn:uuid:1", "reason": "lost"}})
         );
         assert_eq!(
@@ -263,13 +152,13 @@ mod tests {
     fn queries_leave_out_unset_options() {
         assert_eq!(json(&Query::Config {}), json!({"config": {}}));
         assert_eq!(
-            json(&Query::Credential { id: "urn:x:1", at_ms: None }),
+            json(&Query::Credential { id: "urn:x:1".into(), at_ms: None }),
             json!({"credential": {"id": "urn:x:1"}})
         );
         assert_eq!(
             json(&Query::StatusList {
-                issuer: "did:x:y",
-                purpose: Purpose::Suspension,
+                issuer: "did:x:y".into(),
+                purpose: super::super::types::Purpose::Suspension,
                 list: 0,
                 at_ms: Some(7)
             }),
@@ -277,8 +166,8 @@ mod tests {
         );
         assert_eq!(
             json(&Query::CredentialsBySubject {
-                subject: "did:x:s",
-                credential_type: Some("t"),
+                subject: "did:x:s".into(),
+                credential_type: Some("t".into()),
                 start_after: None,
                 limit: Some(5)
             }),
