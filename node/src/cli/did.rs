@@ -8,8 +8,8 @@ use super::hash::with_times;
 use super::output::{hex0x, print_value};
 use bayledger_sdk::system::Executed;
 use bayledger_sdk::system::did::{
-    DEFAULT_KEY_FRAGMENT, DidDocument, DidRegistry, ResolveOptions, VersionTime, WriteResponse,
-    document_for_key, parse_did,
+    DEFAULT_KEY_FRAGMENT, DidDocument, DidDocumentExt, DidRegistry, ResolveOptions, VersionTime,
+    WriteResponse, document_for_key, parse_did,
 };
 use clap::{ArgGroup, Args, Subcommand};
 use eyre::{Result, WrapErr, bail, eyre};

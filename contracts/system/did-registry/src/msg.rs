@@ -6,10 +6,10 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 use serde::de::{self, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Instantiate message.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InstantiateMsg {
     /// The `<network>` of every DID: 1–50 characters of `[a-z0-9-]`.
@@ -17,7 +17,7 @@ pub struct InstantiateMsg {
 }
 
 /// State-changing messages.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum CallMsg {
     /// Registers a new DID. Its DID is the document's `id`, or, if the document has none,
@@ -34,7 +34,7 @@ pub enum CallMsg {
         /// The new document; its `id`, if given, must be `did`.
         document: DidDocument,
         /// If given, the update applies only while this is the current version.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         previous_version_id: Option<String>,
     },
     /// Deactivates `did` for good (a final version without keys or services). The sender must
@@ -43,13 +43,13 @@ pub enum CallMsg {
         /// The DID.
         did: String,
         /// If given, the deactivation applies only while this is the current version.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         previous_version_id: Option<String>,
     },
 }
 
 /// Read-only messages.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum QueryMsg {
     /// W3C DID resolution: the current document, or the one of `version_id` or in force at
@@ -58,10 +58,10 @@ pub enum QueryMsg {
         /// The DID.
         did: String,
         /// A version, as a decimal string.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         version_id: Option<String>,
         /// Milliseconds since the epoch, or an XML dateTime string.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         version_time: Option<VersionTime>,
     },
     /// A page of the versions of `did`, oldest first.
@@ -69,10 +69,10 @@ pub enum QueryMsg {
         /// The DID.
         did: String,
         /// Start after this version id (exclusive); `null` for the first page.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         start_after: Option<String>,
         /// Page size; default 10, at most 100.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
     },
     /// Whether `address` controls `did` (the interface other contracts rely on).
@@ -93,6 +93,15 @@ pub enum VersionTime {
     Millis(u64),
     /// An XML dateTime string, e.g. `2026-11-30T01:02:03Z`.
     DateTime(String),
+}
+
+impl Serialize for VersionTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            VersionTime::Millis(ms) => serializer.serialize_u64(*ms),
+            VersionTime::DateTime(s) => serializer.serialize_str(s),
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for VersionTime {

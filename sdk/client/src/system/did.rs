@@ -22,24 +22,28 @@
 
 mod document;
 mod keys;
-mod multibase;
 mod resolution;
 mod syntax;
 
-pub use document::{
-    DEFAULT_KEY_FRAGMENT, DID_CONTEXT_V1_1, DidDocument, OneOrMany, Relationship, Service,
-    TYPE_JSON_WEB_KEY, TYPE_MULTIKEY, VerificationMethod, document_for_key,
+/// The registry's answers and `version_time` (`did_registry::msg`).
+pub use ::did_registry::msg::{
+    AuthorizedResponse, ConfigResponse, HistoryEntry, HistoryResponse, VersionTime, WriteResponse,
 };
-pub use keys::{Jwk, MULTICODEC_SECP256K1_PUB, key_of_multikey, multikey_of};
+pub use document::{
+    DEFAULT_KEY_FRAGMENT, DID_CONTEXT_V1_1, DidDocument, DidDocumentExt, OneOrMany, Relationship,
+    Service, TYPE_JSON_WEB_KEY, TYPE_MULTIKEY, VerificationMethod, VerificationMethodExt,
+    document_for_key,
+};
+pub use keys::{Jwk, JwkExt, MULTICODEC_SECP256K1_PUB, key_of_multikey, multikey_of};
 pub use resolution::{DocumentMetadata, Resolution, ResolutionMetadata};
 pub use syntax::{DidParts, default_did, parse_did, split_did_url};
 
 use super::{Executed, SystemHandle};
 use crate::client::Client;
 use crate::error::SdkError;
+use ::did_registry::msg::{CallMsg, QueryMsg};
 use bayledger_types::{Address, PublicKey, SecretKey, SystemContract};
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// Why a DID, DID URL, document or resolution cannot be used (checked locally).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -112,17 +116,6 @@ impl From<DidError> for SdkError {
     }
 }
 
-/// `version_time` of a resolution: ms since the Unix epoch, or an XML Schema dateTime with a
-/// time zone (e.g. `2026-11-30T01:02:03Z`, as resolution metadata prints times).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum VersionTime {
-    /// Milliseconds since the Unix epoch.
-    Millis(u64),
-    /// An XML Schema dateTime.
-    DateTime(String),
-}
-
 /// Which version to resolve: the current one, a version id, or the one in force at a time.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResolveOptions {
@@ -150,76 +143,20 @@ impl ResolveOptions {
 
     /// The `resolve` query message for `did`; both options at once are refused.
     fn message(&self, did: &str) -> Result<Value, SdkError> {
-        let mut body = Map::new();
-        body.insert("did".into(), did.into());
-        match (self.version_id, &self.version_time) {
-            (Some(_), Some(_)) => {
-                return Err(SdkError::Invalid(
-                    "resolve: give a version id or a version time, not both".into(),
-                ));
-            }
-            (Some(0), None) => {
-                return Err(SdkError::Invalid("resolve: versions are numbered from 1".into()));
-            }
-            (Some(v), None) => {
-                body.insert("version_id".into(), v.to_string().into());
-            }
-            (None, Some(t)) => {
-                body.insert("version_time".into(), json!(t));
-            }
-            (None, None) => {}
+        if self.version_id.is_some() && self.version_time.is_some() {
+            return Err(SdkError::Invalid(
+                "resolve: give a version id or a version time, not both".into(),
+            ));
         }
-        Ok(json!({ "resolve": body }))
+        if self.version_id == Some(0) {
+            return Err(SdkError::Invalid("resolve: versions are numbered from 1".into()));
+        }
+        Ok(json!(QueryMsg::Resolve {
+            did: did.to_string(),
+            version_id: self.version_id.map(|v| v.to_string()),
+            version_time: self.version_time.clone(),
+        }))
     }
-}
-
-/// Answer of `create`, `update` and `deactivate` (also the data of their events).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WriteResponse {
-    /// The DID.
-    pub did: String,
-    /// The version just made.
-    pub version_id: String,
-}
-
-/// One version in a DID's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HistoryEntry {
-    /// The version.
-    pub version_id: String,
-    /// `create`, `update` or `deactivate`.
-    pub operation: String,
-    /// Block time, ms since the Unix epoch.
-    pub time_ms: u64,
-    /// Block height.
-    pub height: u64,
-    /// Who made the version.
-    pub sender: Address,
-    /// SHA3-256 of the version's document JSON (`0x` + 64 hex digits).
-    pub document_hash: String,
-}
-
-/// A page of a DID's history, oldest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HistoryResponse {
-    /// The DID.
-    pub did: String,
-    /// The versions of this page.
-    pub versions: Vec<HistoryEntry>,
-}
-
-/// Answer of `authorized`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuthorizedResponse {
-    /// Whether the address controls the DID now.
-    pub authorized: bool,
-    /// Which key grants control, or why not (`unknown DID`, `deactivated`, `not a controller`).
-    pub reason: String,
-}
-
-#[derive(Deserialize)]
-struct ConfigResponse {
-    network: String,
 }
 
 /// The DID registry on one node.
@@ -241,7 +178,7 @@ impl DidRegistry {
 
     /// The registry's network, the `<network>` of every DID it serves.
     pub async fn network(&self) -> Result<String, SdkError> {
-        let config: ConfigResponse = self.handle.query(&json!({"config": {}})).await?;
+        let config: ConfigResponse = self.handle.query(&json!(QueryMsg::Config {})).await?;
         Ok(config.network)
     }
 
@@ -258,7 +195,7 @@ impl DidRegistry {
         document: &DidDocument,
     ) -> Result<Executed<WriteResponse>, SdkError> {
         document.check_public_only()?;
-        self.handle.execute(key, &json!({"create": {"document": document}})).await
+        self.handle.execute(key, &json!(CallMsg::Create { document: document.clone() })).await
     }
 
     /// Registers the sender's default DID with [`document_for_key`] of its own key.
@@ -281,13 +218,12 @@ impl DidRegistry {
     ) -> Result<Executed<WriteResponse>, SdkError> {
         parse_did(did)?;
         document.check_public_only()?;
-        let mut body = Map::new();
-        body.insert("did".into(), did.into());
-        body.insert("document".into(), json!(document));
-        if let Some(v) = previous_version_id {
-            body.insert("previous_version_id".into(), v.to_string().into());
-        }
-        self.handle.execute(key, &json!({ "update": body })).await
+        let msg = CallMsg::Update {
+            did: did.to_string(),
+            document: document.clone(),
+            previous_version_id: previous_version_id.map(|v| v.to_string()),
+        };
+        self.handle.execute(key, &json!(msg)).await
     }
 
     /// Key rotation: resolves the current document of `did`, replaces its method
@@ -318,12 +254,11 @@ impl DidRegistry {
         previous_version_id: Option<u64>,
     ) -> Result<Executed<WriteResponse>, SdkError> {
         parse_did(did)?;
-        let mut body = Map::new();
-        body.insert("did".into(), did.into());
-        if let Some(v) = previous_version_id {
-            body.insert("previous_version_id".into(), v.to_string().into());
-        }
-        self.handle.execute(key, &json!({ "deactivate": body })).await
+        let msg = CallMsg::Deactivate {
+            did: did.to_string(),
+            previous_version_id: previous_version_id.map(|v| v.to_string()),
+        };
+        self.handle.execute(key, &json!(msg)).await
     }
 
     /// Resolves `did`. A failed resolution (`notFound`, …) is returned as an answer; use
@@ -358,15 +293,12 @@ impl DidRegistry {
         limit: Option<u32>,
     ) -> Result<HistoryResponse, SdkError> {
         parse_did(did)?;
-        let mut body = Map::new();
-        body.insert("did".into(), did.into());
-        if let Some(v) = start_after {
-            body.insert("start_after".into(), v.to_string().into());
-        }
-        if let Some(l) = limit {
-            body.insert("limit".into(), l.into());
-        }
-        self.handle.query(&json!({ "history": body })).await
+        let msg = QueryMsg::History {
+            did: did.to_string(),
+            start_after: start_after.map(|v| v.to_string()),
+            limit,
+        };
+        self.handle.query(&json!(msg)).await
     }
 
     /// Whether `address` controls `did` now (the query other contracts rely on).
@@ -377,7 +309,10 @@ impl DidRegistry {
     ) -> Result<AuthorizedResponse, SdkError> {
         parse_did(did)?;
         self.handle
-            .query(&json!({"authorized": {"did": did, "address": address.to_string()}}))
+            .query(&json!(QueryMsg::Authorized {
+                did: did.to_string(),
+                address: address.to_string()
+            }))
             .await
     }
 }

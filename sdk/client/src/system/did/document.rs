@@ -3,40 +3,18 @@
 //! method listed under a relationship.
 
 use super::DidError;
-use super::keys::{self, Jwk};
+use super::keys::{self, Jwk, JwkExt};
 use super::syntax::{self, fragment_of};
 use bayledger_types::PublicKey;
-use serde::de::IgnoredAny;
-use serde::{Deserialize, Serialize};
 
-/// The DID 1.1 context, the registry's default.
-pub const DID_CONTEXT_V1_1: &str = "https://www.w3.org/ns/did/v1.1";
-/// Verification method type of a `publicKeyJwk` key.
-pub const TYPE_JSON_WEB_KEY: &str = "JsonWebKey";
-/// Verification method type of a `publicKeyMultibase` key.
-pub const TYPE_MULTIKEY: &str = "Multikey";
+pub use ::did_registry::document::{
+    DID_CONTEXT_V1_1, DidDocument, Service, TYPE_JSON_WEB_KEY, TYPE_MULTIKEY, VerificationMethod,
+};
+/// A string or a list of strings (`@context`, `controller`, a service's `type`).
+pub use ::did_registry::one_or_many::OneOrMany;
+
 /// The fragment [`document_for_key`] gives its key.
 pub const DEFAULT_KEY_FRAGMENT: &str = "key-1";
-
-/// A string or a list of strings (`@context`, `controller`, a service's `type`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum OneOrMany {
-    /// A single value.
-    One(String),
-    /// A list.
-    Many(Vec<String>),
-}
-
-impl OneOrMany {
-    /// The values as a slice.
-    pub fn as_slice(&self) -> &[String] {
-        match self {
-            OneOrMany::One(s) => std::slice::from_ref(s),
-            OneOrMany::Many(v) => v,
-        }
-    }
-}
 
 /// A verification relationship (W3C DID Core §5.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -81,115 +59,60 @@ impl std::fmt::Display for Relationship {
     }
 }
 
-/// A DID document. Unknown properties are refused when parsing, as by the registry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DidDocument {
-    /// JSON-LD context (the registry fills in DID v1.1 when absent).
-    #[serde(rename = "@context", default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<OneOrMany>,
-    /// The DID (the registry fills it in when absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// DIDs of this registry whose authentication keys may also act for this DID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub controller: Option<OneOrMany>,
-    /// The keys.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub verification_method: Vec<VerificationMethod>,
-    /// References to keys that authenticate as the DID.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub authentication: Vec<String>,
-    /// References to keys that issue assertions (credentials).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub assertion_method: Vec<String>,
-    /// References to keys for key agreement.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub key_agreement: Vec<String>,
-    /// References to keys that invoke capabilities.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub capability_invocation: Vec<String>,
-    /// References to keys that delegate capabilities.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub capability_delegation: Vec<String>,
-    /// Service endpoints.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub service: Vec<Service>,
-}
-
-/// A verification method: one secp256k1 public key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct VerificationMethod {
-    /// `#fragment` or `<did>#fragment`.
-    pub id: String,
-    /// `JsonWebKey` or `Multikey`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// The DID controlling the key (the registry fills in the document's DID).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub controller: Option<String>,
-    /// The key of a `JsonWebKey`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_key_jwk: Option<Jwk>,
-    /// The key of a `Multikey`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_key_multibase: Option<String>,
-    /// Private key material: recognised only to refuse it (never serialised).
-    #[serde(default, skip_serializing)]
-    pub secret_key_multibase: Option<IgnoredAny>,
-    /// See `secret_key_multibase`.
-    #[serde(default, skip_serializing)]
-    pub private_key_multibase: Option<IgnoredAny>,
-    /// See `secret_key_multibase`.
-    #[serde(default, skip_serializing)]
-    pub private_key_jwk: Option<IgnoredAny>,
-}
-
-/// A service endpoint.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Service {
-    /// `#fragment` or `<did>#fragment`.
-    pub id: String,
-    /// One or more service types.
-    #[serde(rename = "type")]
-    pub kind: OneOrMany,
-    /// An `https`, `wss` or `did` URI.
-    pub service_endpoint: String,
-}
-
-impl VerificationMethod {
+/// Building a [`VerificationMethod`] (the registry's type) from a key, and reading its key.
+pub trait VerificationMethodExt: Sized {
     /// A `JsonWebKey` method with id `#<fragment>`.
-    pub fn json_web_key(fragment: &str, key: &PublicKey) -> VerificationMethod {
-        VerificationMethod::new(fragment, TYPE_JSON_WEB_KEY, Some(Jwk::from_key(key)), None)
-    }
+    fn json_web_key(fragment: &str, key: &PublicKey) -> Self;
 
     /// A `Multikey` method with id `#<fragment>`.
-    pub fn multikey(fragment: &str, key: &PublicKey) -> VerificationMethod {
-        VerificationMethod::new(fragment, TYPE_MULTIKEY, None, Some(keys::multikey_of(key)))
-    }
-
-    fn new(
-        fragment: &str,
-        kind: &str,
-        public_key_jwk: Option<Jwk>,
-        public_key_multibase: Option<String>,
-    ) -> VerificationMethod {
-        VerificationMethod {
-            id: format!("#{fragment}"),
-            kind: kind.into(),
-            controller: None,
-            public_key_jwk,
-            public_key_multibase,
-            secret_key_multibase: None,
-            private_key_multibase: None,
-            private_key_jwk: None,
-        }
-    }
+    fn multikey(fragment: &str, key: &PublicKey) -> Self;
 
     /// The method's public key, checked as the registry checks it.
-    pub fn public_key(&self) -> Result<PublicKey, String> {
+    fn public_key(&self) -> Result<PublicKey, String>;
+}
+
+fn new_method(
+    fragment: &str,
+    kind: &str,
+    public_key_jwk: Option<Jwk>,
+    public_key_multibase: Option<String>,
+) -> VerificationMethod {
+    VerificationMethod {
+        id: format!("#{fragment}"),
+        kind: kind.into(),
+        controller: None,
+        public_key_jwk,
+        public_key_multibase,
+        secret_key_multibase: None,
+        private_key_multibase: None,
+        private_key_jwk: None,
+    }
+}
+
+/// `method` carrying `key` instead, in the same encoding, with id `#<fragment>`.
+fn method_with_key(
+    method: &VerificationMethod,
+    fragment: &str,
+    key: &PublicKey,
+) -> VerificationMethod {
+    let mut m = match method.kind.as_str() {
+        TYPE_MULTIKEY => VerificationMethod::multikey(fragment, key),
+        _ => VerificationMethod::json_web_key(fragment, key),
+    };
+    m.controller = method.controller.clone();
+    m
+}
+
+impl VerificationMethodExt for VerificationMethod {
+    fn json_web_key(fragment: &str, key: &PublicKey) -> VerificationMethod {
+        new_method(fragment, TYPE_JSON_WEB_KEY, Some(Jwk::from_key(key)), None)
+    }
+
+    fn multikey(fragment: &str, key: &PublicKey) -> VerificationMethod {
+        new_method(fragment, TYPE_MULTIKEY, None, Some(keys::multikey_of(key)))
+    }
+
+    fn public_key(&self) -> Result<PublicKey, String> {
         if self.secret_key_multibase.is_some()
             || self.private_key_multibase.is_some()
             || self.private_key_jwk.is_some()
@@ -209,16 +132,6 @@ impl VerificationMethod {
                 "type must be {TYPE_JSON_WEB_KEY:?} or {TYPE_MULTIKEY:?} (secp256k1), got {other:?}"
             )),
         }
-    }
-
-    /// The same method carrying `key` instead, in the same encoding, with id `#<fragment>`.
-    fn with_key(&self, fragment: &str, key: &PublicKey) -> VerificationMethod {
-        let mut m = match self.kind.as_str() {
-            TYPE_MULTIKEY => VerificationMethod::multikey(fragment, key),
-            _ => VerificationMethod::json_web_key(fragment, key),
-        };
-        m.controller = self.controller.clone();
-        m
     }
 }
 
@@ -241,9 +154,52 @@ pub fn document_for_key(did: &str, key: &PublicKey) -> Result<DidDocument, DidEr
     })
 }
 
-impl DidDocument {
+/// Reading and changing a [`DidDocument`] (the registry's type): its keys by relationship,
+/// key rotation, the checks before publishing.
+pub trait DidDocumentExt {
     /// The references listed under `relationship`.
-    pub fn references(&self, relationship: Relationship) -> &[String] {
+    fn references(&self, relationship: Relationship) -> &[String];
+
+    /// The document's DID; an error for a document without `id` (resolved documents have one).
+    fn did(&self) -> Result<&str, DidError>;
+
+    /// The verification method whose fragment is `fragment`.
+    fn method(&self, fragment: &str) -> Option<&VerificationMethod>;
+
+    /// The fragments of the methods referenced from `relationship`.
+    fn fragments(&self, relationship: Relationship) -> Vec<&str>;
+
+    /// The public key of the method `did_url` (`<did>#<fragment>`, `<did>` this document's),
+    /// provided the method is listed under `relationship`. This is how a verifier finds the
+    /// key of a credential's `kid`: `public_key(kid, Relationship::AssertionMethod)`.
+    fn public_key(&self, did_url: &str, relationship: Relationship) -> Result<PublicKey, DidError>;
+
+    /// Checks no verification method carries private key material (before publishing).
+    fn check_public_only(&self) -> Result<(), DidError>;
+
+    /// Key rotation: the document with method `old_fragment` replaced by `key` under
+    /// `new_fragment` (the same encoding and controller), every reference to the old method
+    /// now naming the new one. `new_fragment` may equal `old_fragment` (same id, new key).
+    fn with_rotated_key(
+        &self,
+        old_fragment: &str,
+        new_fragment: &str,
+        key: &PublicKey,
+    ) -> Result<DidDocument, DidError>;
+}
+
+fn references_mut(doc: &mut DidDocument, relationship: Relationship) -> &mut Vec<String> {
+    match relationship {
+        Relationship::Authentication => &mut doc.authentication,
+        Relationship::AssertionMethod => &mut doc.assertion_method,
+        Relationship::KeyAgreement => &mut doc.key_agreement,
+        Relationship::CapabilityInvocation => &mut doc.capability_invocation,
+        Relationship::CapabilityDelegation => &mut doc.capability_delegation,
+    }
+}
+
+impl DidDocumentExt for DidDocument {
+    fn references(&self, relationship: Relationship) -> &[String] {
         match relationship {
             Relationship::Authentication => &self.authentication,
             Relationship::AssertionMethod => &self.assertion_method,
@@ -253,41 +209,21 @@ impl DidDocument {
         }
     }
 
-    fn references_mut(&mut self, relationship: Relationship) -> &mut Vec<String> {
-        match relationship {
-            Relationship::Authentication => &mut self.authentication,
-            Relationship::AssertionMethod => &mut self.assertion_method,
-            Relationship::KeyAgreement => &mut self.key_agreement,
-            Relationship::CapabilityInvocation => &mut self.capability_invocation,
-            Relationship::CapabilityDelegation => &mut self.capability_delegation,
-        }
-    }
-
-    /// The document's DID; an error for a document without `id` (resolved documents have one).
-    pub fn did(&self) -> Result<&str, DidError> {
+    fn did(&self) -> Result<&str, DidError> {
         self.id.as_deref().ok_or_else(|| DidError::Document("the document has no id".into()))
     }
 
-    /// The verification method whose fragment is `fragment`.
-    pub fn method(&self, fragment: &str) -> Option<&VerificationMethod> {
+    fn method(&self, fragment: &str) -> Option<&VerificationMethod> {
         let did = self.id.as_deref().unwrap_or_default();
         self.verification_method.iter().find(|m| fragment_of(&m.id, did) == Some(fragment))
     }
 
-    /// The fragments of the methods referenced from `relationship`.
-    pub fn fragments(&self, relationship: Relationship) -> Vec<&str> {
+    fn fragments(&self, relationship: Relationship) -> Vec<&str> {
         let did = self.id.as_deref().unwrap_or_default();
         self.references(relationship).iter().filter_map(|r| fragment_of(r, did)).collect()
     }
 
-    /// The public key of the method `did_url` (`<did>#<fragment>`, `<did>` this document's),
-    /// provided the method is listed under `relationship`. This is how a verifier finds the
-    /// key of a credential's `kid`: `public_key(kid, Relationship::AssertionMethod)`.
-    pub fn public_key(
-        &self,
-        did_url: &str,
-        relationship: Relationship,
-    ) -> Result<PublicKey, DidError> {
+    fn public_key(&self, did_url: &str, relationship: Relationship) -> Result<PublicKey, DidError> {
         let (did, fragment) = syntax::split_did_url(did_url)?;
         let own = self.did()?;
         if did != own {
@@ -307,8 +243,7 @@ impl DidDocument {
             .map_err(|reason| DidError::InvalidKey { did_url: did_url.into(), reason })
     }
 
-    /// Checks no verification method carries private key material (before publishing).
-    pub fn check_public_only(&self) -> Result<(), DidError> {
+    fn check_public_only(&self) -> Result<(), DidError> {
         for m in &self.verification_method {
             let private = m.secret_key_multibase.is_some()
                 || m.private_key_multibase.is_some()
@@ -324,10 +259,7 @@ impl DidDocument {
         Ok(())
     }
 
-    /// Key rotation: the document with method `old_fragment` replaced by `key` under
-    /// `new_fragment` (the same encoding and controller), every reference to the old method
-    /// now naming the new one. `new_fragment` may equal `old_fragment` (same id, new key).
-    pub fn with_rotated_key(
+    fn with_rotated_key(
         &self,
         old_fragment: &str,
         new_fragment: &str,
@@ -362,9 +294,9 @@ impl DidDocument {
             return Err(DidError::Document(format!("#{old_fragment} already holds this key")));
         }
         let mut rotated = self.clone();
-        rotated.verification_method[position] = old.with_key(new_fragment, key);
+        rotated.verification_method[position] = method_with_key(old, new_fragment, key);
         for relationship in Relationship::ALL {
-            for reference in rotated.references_mut(relationship) {
+            for reference in references_mut(&mut rotated, relationship) {
                 if fragment_of(reference, &did) == Some(old_fragment) {
                     *reference = format!("#{new_fragment}");
                 }

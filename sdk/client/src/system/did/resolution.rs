@@ -2,6 +2,7 @@
 //! A failed resolution is an answer, not an error: [`Resolution::document`] turns it into one.
 
 use super::DidError;
+use super::document::DidDocumentExt;
 use super::document::{DidDocument, Relationship};
 use super::syntax;
 use bayledger_types::PublicKey;
