@@ -151,6 +151,7 @@ async fn evidence_gossiped_to_one_validator_is_pooled_by_all_and_committed() {
     let key0 = read_key_file(&nodes[0].home.join("config/node_key.json")).expect("node0 key");
     let allowed = net.genesis_node_keys();
     let mut config = P2pConfig::new(net.chain_id.clone(), "127.0.0.1:0".parse().expect("addr"));
+    config.genesis_hash = Some(net.genesis().hash().0);
     config.gossip_heartbeat = Duration::from_millis(200);
     config.limits.max_evidence_bytes = 64 * 1024;
     config.bootstrap =

@@ -299,12 +299,15 @@ impl Testnet {
         Testnet { dir, nodes, chain_id: spec.chain_id.to_string(), validators, spec }
     }
 
+    /// The network's genesis (node0's copy).
+    pub fn genesis(&self) -> bayledger_genesis::Genesis {
+        bayledger_genesis::Genesis::load(self.nodes[0].home.join("config/genesis.json"))
+            .expect("genesis")
+    }
+
     /// The node keys genesis admits (the p2p allowlist).
     pub fn genesis_node_keys(&self) -> Vec<[u8; 33]> {
-        let genesis =
-            bayledger_genesis::Genesis::load(self.nodes[0].home.join("config/genesis.json"))
-                .expect("genesis");
-        genesis.nodes.iter().map(|n| n.node_key.0).collect()
+        self.genesis().nodes.iter().map(|n| n.node_key.0).collect()
     }
 
     pub fn start_validators(&mut self) {
