@@ -108,6 +108,15 @@ impl TestnetArgs {
                 }
             }
         }
+        // Refuse before writing anything, so a refused run leaves no half-written network.
+        if !self.force {
+            for m in &members {
+                let genesis = Home(self.out.join(&m.name)).genesis();
+                if genesis.exists() {
+                    bail!("{} already exists; use --force to overwrite", genesis.display());
+                }
+            }
+        }
         let committee = match self.committee {
             Some(a) => a,
             None => self.committee_key(&key("committee", "account")?)?,
@@ -173,7 +182,10 @@ impl TestnetArgs {
         let keystore = Keystore::open(&dir)?;
         if keystore.contains("committee") {
             if !self.force {
-                bail!("{} already holds a committee key; use --force to overwrite", dir.display());
+                bail!(
+                    "{} already exists; use --force to overwrite",
+                    dir.join("committee.json").display()
+                );
             }
             std::fs::remove_file(dir.join("committee.json"))?;
         }
@@ -226,6 +238,14 @@ mod tests {
         let g0 = Genesis::load(dir.path().join("node0/config/genesis.json")).expect("genesis");
         assert_eq!(g0.validators.len(), 4);
         assert_eq!(g0.nodes.len(), 5);
+        // The system contracts come first; their committee is the generated keystore key.
+        let committee = Keystore::open(dir.path().join("keys"))
+            .expect("keystore")
+            .info("committee")
+            .expect("committee key written")
+            .address;
+        assert_eq!(g0.contracts.len(), 4);
+        assert_eq!(g0.contracts[2].init_msg["committee"], committee.to_string());
         for i in 0..5 {
             let home = Home(dir.path().join(format!("node{i}")));
             assert_eq!(Genesis::load(home.genesis()).expect("genesis").hash(), g0.hash());
