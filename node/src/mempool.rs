@@ -81,6 +81,8 @@ pub struct Mempool {
     order: VecDeque<Address>,
     bytes: usize,
     count: usize,
+    /// How many times [`Mempool::update`] pruned the pool (after each commit).
+    updates: u64,
 }
 
 impl Mempool {
@@ -93,7 +95,13 @@ impl Mempool {
             order: VecDeque::new(),
             bytes: 0,
             count: 0,
+            updates: 0,
         }
+    }
+
+    /// How many times the pool was pruned after a commit ([`Mempool::update`]).
+    pub fn updates(&self) -> u64 {
+        self.updates
     }
 
     /// Number of pending transactions.
@@ -213,6 +221,7 @@ impl Mempool {
         next_height: u64,
         mut account_nonce: impl FnMut(&Address) -> Result<u64, StateError>,
     ) -> Result<(), StateError> {
+        self.updates += 1;
         let committed: HashSet<&Hash> = committed.iter().collect();
         let senders: Vec<Address> = self.senders.keys().copied().collect();
         for sender in senders {
@@ -269,10 +278,16 @@ pub fn admit<N: Fn(&Address) -> Result<u64, StateError>>(
 /// 2. Signature recovery of the survivors, outside the lock, on every core
 ///    ([`crate::sig_verify::verify_all`]).
 /// 3. Inserts in batch order, re-checking against the pool as it is now and
-///    fresh account nonces (a block may have committed meanwhile).
+///    fresh account nonces.
 ///
-/// `nonces` opens a view of the committed account nonces; it is called once
-/// for the checks and once for the inserts.
+/// `nonces` opens a view of the committed account nonces. Nonces and pool are
+/// kept consistent: a view is used under the pool lock only if no block was
+/// pruned from the pool ([`Mempool::update`]) since it was opened; otherwise
+/// a fresh view is opened. (A block commits its state before the pool is
+/// pruned, so such a view is never older than the pool; a newer one is what
+/// [`Mempool::precheck`] allows for.) Without this, a block committing
+/// between the nonce read and the insert left a sender's next nonce refused
+/// as a gap.
 pub fn admit_batch<T: AsRef<[u8]>, N: Fn(&Address) -> Result<u64, StateError>>(
     pool: &parking_lot::Mutex<Mempool>,
     txs: &[T],
@@ -280,39 +295,22 @@ pub fn admit_batch<T: AsRef<[u8]>, N: Fn(&Address) -> Result<u64, StateError>>(
     ctx: &TxContext<'_>,
     nonces: impl Fn() -> Result<N, StateError>,
 ) -> Vec<Result<Hash, MempoolError>> {
+    let state_error = |e: &StateError| Err(MempoolError::State(e.clone()));
+    let mut view = match NonceView::open(pool, &nonces) {
+        Ok(v) => v,
+        Err(e) => return txs.iter().map(|_| state_error(&e)).collect(),
+    };
     let mut results: Vec<Result<Hash, MempoolError>> = Vec::with_capacity(txs.len());
     let mut candidates: Vec<(usize, DecodedTx)> = Vec::with_capacity(txs.len());
-    match nonces() {
-        Err(e) => return txs.iter().map(|_| Err(MempoolError::State(e.clone()))).collect(),
-        Ok(nonce_of) => {
-            // The next nonce of each sender already seen in this batch.
-            let mut batch_next: HashMap<Address, u64> = HashMap::new();
-            for (i, bytes) in txs.iter().enumerate() {
-                let checked = (|| {
-                    let decoded = DecodedTx::decode(bytes.as_ref(), max_tx_bytes)?;
-                    decoded.check_context(ctx)?;
-                    let (sender, got) = (decoded.sender, decoded.body.nonce);
-                    match batch_next.get(&sender) {
-                        Some(&expected) if got < expected => {
-                            Err(MempoolError::NoncePending { sender, expected, got })
-                        }
-                        Some(&expected) if got > expected => {
-                            Err(MempoolError::NonceGap { sender, expected, got })
-                        }
-                        Some(_) => Ok(decoded),
-                        None => {
-                            let nonce = nonce_of(&sender)?;
-                            pool.lock().precheck(&decoded, nonce)?;
-                            Ok(decoded)
-                        }
-                    }
-                })();
-                results.push(checked.as_ref().map(|d| d.hash).map_err(Clone::clone));
-                if let Ok(decoded) = checked {
-                    batch_next.insert(decoded.sender, decoded.body.nonce + 1);
-                    candidates.push((i, decoded));
-                }
-            }
+    // The next nonce of each sender already seen in this batch.
+    let mut batch_next: HashMap<Address, u64> = HashMap::new();
+    for (i, bytes) in txs.iter().enumerate() {
+        let checked =
+            precheck_one(pool, &nonces, &mut view, &batch_next, bytes.as_ref(), max_tx_bytes, ctx);
+        results.push(checked.as_ref().map(|d| d.hash).map_err(Clone::clone));
+        if let Ok(decoded) = checked {
+            batch_next.insert(decoded.sender, decoded.body.nonce + 1);
+            candidates.push((i, decoded));
         }
     }
     if candidates.is_empty() {
@@ -320,30 +318,86 @@ pub fn admit_batch<T: AsRef<[u8]>, N: Fn(&Address) -> Result<u64, StateError>>(
     }
     let views: Vec<(usize, DecodedTx)> = candidates.clone();
     let verified = crate::sig_verify::verify_all(candidates.into_iter().map(|(_, d)| d).collect());
-    // Fresh nonces, read before taking the lock.
-    let mut fresh: HashMap<Address, Result<u64, StateError>> = HashMap::new();
-    match nonces() {
-        Ok(nonce_of) => {
-            for (_, view) in &views {
-                fresh.entry(view.sender).or_insert_with(|| nonce_of(&view.sender));
+    // Fresh nonces of every sender, consistent with the pool when locked.
+    let (mut locked, fresh) = loop {
+        let view = match NonceView::open(pool, &nonces) {
+            Ok(v) => v,
+            Err(e) => {
+                for (i, _) in &views {
+                    results[*i] = state_error(&e);
+                }
+                return results;
             }
+        };
+        let mut fresh: HashMap<Address, Result<u64, StateError>> = HashMap::new();
+        for (_, tx) in &views {
+            fresh.entry(tx.sender).or_insert_with(|| (view.nonce_of)(&tx.sender));
         }
-        Err(e) => {
-            for (i, _) in &views {
-                results[*i] = Err(MempoolError::State(e.clone()));
-            }
-            return results;
+        let locked = pool.lock();
+        if locked.updates() == view.updates {
+            break (locked, fresh);
         }
-    }
-    let mut pool = pool.lock();
-    for ((i, view), verified) in views.into_iter().zip(verified) {
-        let nonce = fresh.get(&view.sender).cloned().unwrap_or(Ok(0));
-        results[i] = verified.map_err(MempoolError::from).and_then(|tx| {
-            let hash = tx.hash;
-            pool.insert(tx, &view, nonce?).map(|()| hash)
+    };
+    for ((i, tx), verified) in views.into_iter().zip(verified) {
+        let nonce = fresh.get(&tx.sender).cloned().unwrap_or(Ok(0));
+        results[i] = verified.map_err(MempoolError::from).and_then(|v| {
+            let hash = v.hash;
+            locked.insert(v, &tx, nonce?).map(|()| hash)
         });
     }
     results
+}
+
+/// A view of committed nonces and the pool's [`Mempool::updates`] count read
+/// before it was opened.
+struct NonceView<N> {
+    updates: u64,
+    nonce_of: N,
+}
+
+impl<N> NonceView<N> {
+    fn open(
+        pool: &parking_lot::Mutex<Mempool>,
+        nonces: &impl Fn() -> Result<N, StateError>,
+    ) -> Result<NonceView<N>, StateError> {
+        let updates = pool.lock().updates();
+        Ok(NonceView { updates, nonce_of: nonces()? })
+    }
+}
+
+/// Step 1 of [`admit_batch`] for one transaction.
+fn precheck_one<N: Fn(&Address) -> Result<u64, StateError>>(
+    pool: &parking_lot::Mutex<Mempool>,
+    nonces: &impl Fn() -> Result<N, StateError>,
+    view: &mut NonceView<N>,
+    batch_next: &HashMap<Address, u64>,
+    bytes: &[u8],
+    max_tx_bytes: usize,
+    ctx: &TxContext<'_>,
+) -> Result<DecodedTx, MempoolError> {
+    let decoded = DecodedTx::decode(bytes, max_tx_bytes)?;
+    decoded.check_context(ctx)?;
+    let (sender, got) = (decoded.sender, decoded.body.nonce);
+    match batch_next.get(&sender) {
+        Some(&expected) if got < expected => {
+            return Err(MempoolError::NoncePending { sender, expected, got });
+        }
+        Some(&expected) if got > expected => {
+            return Err(MempoolError::NonceGap { sender, expected, got });
+        }
+        Some(_) => return Ok(decoded),
+        None => {}
+    }
+    loop {
+        let nonce = (view.nonce_of)(&sender)?;
+        let locked = pool.lock();
+        if locked.updates() == view.updates {
+            locked.precheck(&decoded, nonce)?;
+            return Ok(decoded);
+        }
+        drop(locked);
+        *view = NonceView::open(pool, nonces)?;
+    }
 }
 
 #[cfg(test)]
@@ -470,6 +524,32 @@ mod tests {
         admit(&p, &tx_with(&a, 2, 9), 4096, &ctx(), || Ok(|_: &Address| Ok(0))).expect("2");
         p.lock().update(&[], 3, |_| Ok(0)).expect("update");
         assert_eq!(p.lock().len(), 1);
+    }
+
+    #[test]
+    fn a_block_committing_during_admission_does_not_turn_the_next_nonce_into_a_gap() {
+        // a's nonce 0 is pending. Admitting nonce 1, the nonce read returns 0,
+        // and right after it (before the pool lock) a block commits nonce 0:
+        // state says 1 and the pool drops tx 0. A nonce read from before that
+        // commit must not be used against the pruned pool.
+        let a = SecretKey::from_bytes(&[1; 32]).expect("key");
+        let p = pool(100, 100);
+        let first = admit(&p, &tx(&a, 0), 4096, &ctx(), || Ok(|_: &Address| Ok(0))).expect("0");
+        let state = std::cell::Cell::new(0u64);
+        let committed = std::cell::Cell::new(false);
+        let nonces = || {
+            Ok(|_: &Address| {
+                let read = state.get();
+                if !committed.replace(true) {
+                    state.set(1);
+                    p.lock().update(&[first], 2, |_| Ok(1)).expect("prune");
+                }
+                Ok(read)
+            })
+        };
+        let hash = admit(&p, &tx(&a, 1), 4096, &ctx(), nonces).expect("1 is the next nonce");
+        assert!(committed.get() && p.lock().contains(&hash) && !p.lock().contains(&first));
+        assert_eq!(p.lock().updates(), 1);
     }
 
     #[test]
