@@ -5,7 +5,7 @@
 //! |---|---|
 //! | `received` | consensus gossip, decoded and signature-checked first; the verdict goes back to p2p (`Accept` / `Reject` / `Ignore`) so bad messages are not forwarded |
 //! | `timeout_elapsed` | a `tokio::time::sleep` per `ScheduleTimeout` |
-//! | `proposed_value` | `ChainApp::build_block` on a blocking thread — at once when the mempool holds transactions, else once one arrives or `block_time` after the previous commit has passed |
+//! | `proposed_value` | `ChainApp::build_block` on a blocking thread — no earlier than `min_gap` after the previous commit, then as soon as the mempool holds a transaction, at the latest `block_time` after the commit |
 //! | `value_validated` | `ChainApp::verify_block` (full re-execution) on a blocking thread; a propose timeout that fires meanwhile is held until the verdict is in (a proposal that arrived in time is not voted `nil` for taking long to verify) |
 //! | `sync_decided` | [`crate::sync`]: blocks + commits fetched from peers |
 //!
@@ -44,8 +44,11 @@ use bayledger_consensus::Application;
 /// How the driver runs.
 #[derive(Debug, Clone)]
 pub struct DriverConfig {
-    /// Least time between a commit and the next proposal.
+    /// Longest wait after a commit for a transaction before an empty block is
+    /// proposed.
     pub block_time: Duration,
+    /// Least time between a commit and the next proposal.
+    pub min_gap: Duration,
     /// Step timeouts.
     pub timeouts: TimeoutConfig,
     /// The WAL file.
@@ -54,11 +57,13 @@ pub struct DriverConfig {
 
 impl DriverConfig {
     /// Defaults for `block_time`: the propose timeout leaves the proposer its
-    /// block time on top of the default.
-    pub fn new(block_time: Duration, wal_path: PathBuf) -> DriverConfig {
+    /// block time on top of the default; the least gap between blocks is
+    /// `min_gap`, or a tenth of the block time.
+    pub fn new(block_time: Duration, min_gap: Option<Duration>, wal_path: PathBuf) -> DriverConfig {
         let base = TimeoutConfig::default();
         let timeouts = TimeoutConfig { propose: base.propose + block_time, ..base };
-        DriverConfig { block_time, timeouts, wal_path }
+        let min_gap = min_gap.unwrap_or(block_time / 10).min(block_time);
+        DriverConfig { block_time, min_gap, timeouts, wal_path }
     }
 }
 
@@ -330,9 +335,11 @@ impl Driver {
         let Some(engine) = self.engine.as_ref() else { return };
         let (chain, tx) = (self.chain.clone(), self.app_tx.clone());
         let (proposer, last_commit) = (engine.address(), self.last_commit.clone());
+        let earliest = self.committed_at + self.cfg.min_gap;
         let idle_until = self.committed_at + self.cfg.block_time;
         let asked = Instant::now();
         tokio::spawn(async move {
+            tokio::time::sleep_until(earliest).await;
             chain.wait_for_txs(idle_until).await;
             let built = tokio::task::spawn_blocking(move || {
                 let (started, pool) = (Instant::now(), chain.mempool.lock().len());
@@ -641,6 +648,19 @@ mod tests {
                 _ => None,
             })
             .expect("a prevote")
+    }
+
+    #[test]
+    fn blocks_are_spaced_by_a_tenth_of_the_block_time_unless_configured() {
+        let wal = PathBuf::from("wal");
+        let second = Duration::from_secs(1);
+        let d = DriverConfig::new(second, None, wal.clone());
+        assert_eq!((d.min_gap, d.block_time), (Duration::from_millis(100), second));
+        assert_eq!(d.timeouts.propose, TimeoutConfig::default().propose + second);
+        let d = DriverConfig::new(second, Some(Duration::ZERO), wal.clone());
+        assert_eq!(d.min_gap, Duration::ZERO);
+        let d = DriverConfig::new(second, Some(Duration::from_secs(5)), wal);
+        assert_eq!(d.min_gap, second, "never above the block time");
     }
 
     #[test]

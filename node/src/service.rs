@@ -135,7 +135,8 @@ impl RunningNode {
                 synced_tx,
                 rx.clone(),
             ));
-            let cfg = DriverConfig::new(block_time, home.data().join("consensus.wal"));
+            let min_gap = chain.config.consensus.min_block_gap_ms.map(Duration::from_millis);
+            let cfg = DriverConfig::new(block_time, min_gap, home.data().join("consensus.wal"));
             tracing::info!(validator = key.is_some(), "joining the BFT network");
             let inputs = DriverInputs { events, synced, outbox, shutdown: rx };
             tasks.spawn(Driver::run(chain.clone(), p2p, key, cfg, seen_tx, inputs));
