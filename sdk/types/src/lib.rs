@@ -34,6 +34,6 @@ pub use block::{BlockError, SealedBlock, SealedHeader};
 pub use canonical::{CanonicalError, decode_canonical};
 pub use crypto::{CryptoError, PublicKey, RecoverableSignature, SecretKey};
 pub use hash::Hash;
-pub use system::SystemContract;
 pub use state::{Entry, MemState, StateError, StateReader, WriteSet};
+pub use system::SystemContract;
 pub use tx::{TxError, VerifiedTx};
