@@ -246,16 +246,9 @@ fn print_write(done: &Executed<WriteResponse>, client: &ClientOpts) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser;
-
-    #[derive(Debug, Parser)]
-    struct Cli {
-        #[command(subcommand)]
-        cmd: DidCmd,
-    }
 
     fn parse(args: &[&str]) -> std::result::Result<DidCmd, String> {
-        Cli::try_parse_from([&["did"], args].concat()).map(|c| c.cmd).map_err(|e| e.to_string())
+        crate::cli::parse_group("did", args)
     }
 
     const DID: &str = "did:bayledger:testnet:bank-a";

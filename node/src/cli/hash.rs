@@ -426,16 +426,9 @@ fn print_write<T>(value: Value, done: &Executed<T>, client: &ClientOpts) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser;
-
-    #[derive(Debug, Parser)]
-    struct Cli {
-        #[command(subcommand)]
-        cmd: HashCmd,
-    }
 
     fn parse(args: &[&str]) -> std::result::Result<HashCmd, String> {
-        Cli::try_parse_from([&["hash"], args].concat()).map(|c| c.cmd).map_err(|e| e.to_string())
+        crate::cli::parse_group("hash", args)
     }
 
     const H: &str = "0x1111111111111111111111111111111111111111111111111111111111111111";

@@ -85,3 +85,18 @@ impl Cli {
         }
     }
 }
+
+/// Parses `bayledger <group> <args…>` into the group's subcommand (unit tests of the
+/// command groups' argument rules).
+#[cfg(test)]
+pub(crate) fn parse_group<T: Subcommand + std::fmt::Debug>(
+    group: &str,
+    args: &[&str],
+) -> Result<T, String> {
+    #[derive(Debug, Parser)]
+    struct Group<T: Subcommand + std::fmt::Debug> {
+        #[command(subcommand)]
+        cmd: T,
+    }
+    Group::<T>::try_parse_from([&[group], args].concat()).map(|g| g.cmd).map_err(|e| e.to_string())
+}

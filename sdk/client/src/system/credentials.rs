@@ -140,7 +140,7 @@ impl Credentials {
         id: &str,
         reason: &str,
     ) -> Result<Executed<()>, SdkError> {
-        self.call(key, &Call::Revoke(StatusMsg { id: id.into(), reason: reason.into() })).await
+        self.change_status(key, Call::Revoke, id, reason).await
     }
 
     /// Suspends an active credential.
@@ -150,7 +150,7 @@ impl Credentials {
         id: &str,
         reason: &str,
     ) -> Result<Executed<()>, SdkError> {
-        self.call(key, &Call::Suspend(StatusMsg { id: id.into(), reason: reason.into() })).await
+        self.change_status(key, Call::Suspend, id, reason).await
     }
 
     /// Reinstates a suspended credential.
@@ -160,7 +160,18 @@ impl Credentials {
         id: &str,
         reason: &str,
     ) -> Result<Executed<()>, SdkError> {
-        self.call(key, &Call::Reinstate(StatusMsg { id: id.into(), reason: reason.into() })).await
+        self.change_status(key, Call::Reinstate, id, reason).await
+    }
+
+    /// One of the issuer's status changes (`revoke`, `suspend`, `reinstate`) of credential `id`.
+    async fn change_status(
+        &self,
+        key: &SecretKey,
+        change: fn(StatusMsg) -> Call,
+        id: &str,
+        reason: &str,
+    ) -> Result<Executed<()>, SdkError> {
+        self.call(key, &change(StatusMsg { id: id.into(), reason: reason.into() })).await
     }
 
     // Queries. `at_ms: None` means the latest block's time.
