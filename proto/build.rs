@@ -5,7 +5,7 @@ use prost::Message as _;
 
 fn main() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let files: Vec<String> = ["node_service", "tx_service", "block_service", "state_service"]
+    let files: Vec<String> = ["node_service", "tx_service", "block_service", "state_service", "light_service", "index_service"]
         .iter()
         .map(|f| format!("{root}/bayledger/node/v1/{f}.proto"))
         .collect();

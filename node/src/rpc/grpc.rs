@@ -6,6 +6,8 @@ use crate::chain::Chain;
 use bayledger_proto::node::{
     block_service_server::{BlockService, BlockServiceServer},
     get_block_request::By,
+    index_service_server::IndexServiceServer,
+    light_service_server::LightServiceServer,
     node_service_server::{NodeService, NodeServiceServer},
     state_service_server::{StateService, StateServiceServer},
     tx_service_server::{TxService, TxServiceServer},
@@ -48,7 +50,17 @@ pub fn routes(chain: Arc<Chain>) -> tonic::service::Routes {
                 .max_encoding_message_size(max),
         )
         .add_service(
-            StateServiceServer::new(svc)
+            StateServiceServer::new(svc.clone())
+                .max_decoding_message_size(max)
+                .max_encoding_message_size(max),
+        )
+        .add_service(
+            LightServiceServer::new(svc.clone())
+                .max_decoding_message_size(max)
+                .max_encoding_message_size(max),
+        )
+        .add_service(
+            IndexServiceServer::new(svc)
                 .max_decoding_message_size(max)
                 .max_encoding_message_size(max),
         );
@@ -63,7 +75,7 @@ pub fn routes(chain: Arc<Chain>) -> tonic::service::Routes {
 pub struct Api(pub Arc<Chain>);
 
 /// Runs blocking work (RocksDB reads, signature checks, WASM) off the async runtime.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, Status> + Send + 'static,
 ) -> Result<T, Status> {
     tokio::task::spawn_blocking(f).await.map_err(internal)?
@@ -396,5 +408,12 @@ impl StateService for Api {
             }))
         })
         .await
+    }
+
+    async fn get_state_proof(
+        &self,
+        _req: Request<GetStateProofRequest>,
+    ) -> Result<Response<GetStateProofResponse>, Status> {
+        Err(Status::unimplemented("GetStateProof"))
     }
 }

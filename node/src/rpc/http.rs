@@ -1,22 +1,18 @@
-//! HTTP endpoint (axum): `GET /health` answers 200 with the latest height while
-//! the node is serving. REST, `/ready`, `/status`, `/metrics` and the explorer
-//! come with the verifiable-reads work.
+//! The HTTP endpoint (axum): one router that merges
+//!
+//! * [`super::ops`]: `/health`, `/ready`, `/status`, `/metrics`;
+//! * [`super::rest`]: REST/JSON for every gRPC query (proto3 JSON mapping),
+//!   and grpc-web;
+//! * [`super::explorer`]: the web explorer (static files embedded in the binary).
 
 use crate::chain::Chain;
-use axum::{Json, Router, extract::State, http::StatusCode, routing::get};
+use axum::Router;
 use std::sync::Arc;
 
 /// The HTTP router.
 pub fn router(chain: Arc<Chain>) -> Router {
-    Router::new().route("/health", get(health)).with_state(chain)
-}
-
-async fn health(State(chain): State<Arc<Chain>>) -> (StatusCode, Json<serde_json::Value>) {
-    match chain.height() {
-        Ok(h) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok", "height": h }))),
-        Err(e) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(serde_json::json!({ "status": "error", "error": e.to_string() })),
-        ),
-    }
+    Router::new()
+        .merge(super::ops::router(chain.clone()))
+        .merge(super::rest::router(chain.clone()))
+        .merge(super::explorer::router())
 }
