@@ -1,6 +1,7 @@
 //! Compiles the node's gRPC services with protox + tonic-prost-build. Protocol
 //! messages (`bayledger.types.v1`) are not regenerated: they map onto
-//! `bayledger_types::pb`.
+//! `bayledger_types::pb`. `pbjson-build` adds the proto3 JSON mapping of every
+//! node message (`bayledger.node.v1.serde.rs`), used by the node's REST API.
 use prost::Message as _;
 
 fn main() {
@@ -13,9 +14,16 @@ fn main() {
     let fds = protox::compile(&files, [root]).expect("node protos must compile");
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     // Kept for gRPC reflection.
-    std::fs::write(out.join("bayledger_descriptor.bin"), fds.encode_to_vec()).expect("descriptor");
+    let descriptors = fds.encode_to_vec();
+    std::fs::write(out.join("bayledger_descriptor.bin"), &descriptors).expect("descriptor");
     tonic_prost_build::configure()
         .extern_path(".bayledger.types.v1", "::bayledger_types::pb")
         .compile_fds(fds)
         .expect("tonic codegen");
+    pbjson_build::Builder::new()
+        .register_descriptors(&descriptors)
+        .expect("descriptors")
+        .extern_path(".bayledger.types.v1", "::bayledger_types::pb")
+        .build(&[".bayledger.node.v1"])
+        .expect("pbjson codegen");
 }

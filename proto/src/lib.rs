@@ -8,6 +8,7 @@
 /// `bayledger.node.v1`: node, transaction, block and state services.
 pub mod node {
     tonic::include_proto!("bayledger.node.v1");
+    include!(concat!(env!("OUT_DIR"), "/bayledger.node.v1.serde.rs"));
 }
 
 /// Encoded `FileDescriptorSet` of every service, for gRPC reflection.

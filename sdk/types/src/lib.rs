@@ -27,6 +27,7 @@ pub mod tx;
 #[allow(missing_docs, clippy::all)]
 pub mod pb {
     include!(concat!(env!("OUT_DIR"), "/bayledger.types.v1.rs"));
+    include!(concat!(env!("OUT_DIR"), "/bayledger.types.v1.serde.rs"));
 }
 
 pub use address::Address;
