@@ -9,6 +9,7 @@
 //! - [`events`]: `emit(topic, data)`;
 //! - [`crypto`]: SHA3-256, Keccak-256, secp256k1 verify and recover (run by the host);
 //! - [`call`]: `call_contract` and `query_contract`;
+//! - [`system`]: `apply`, the governance contract's privileged system actions;
 //! - [`abort`], [`Error`], and the [`entry_points!`] macro that generates the wasm exports.
 //!
 //! On `target_arch = "wasm32"` every function calls the host. Natively, with the `mock`
@@ -46,6 +47,7 @@ pub mod mock;
 #[doc(hidden)]
 pub mod rt;
 pub mod storage;
+pub mod system;
 
 pub use address::{Address, AddressParseError};
 pub use call::CallError;

@@ -60,6 +60,9 @@ pub(crate) fn call_contract(_addr: &Address, _msg: &[u8], _fuel: i64) -> Result<
 pub(crate) fn query_contract(_addr: &Address, _msg: &[u8]) -> Result<Vec<u8>, String> {
     no_host()
 }
+pub(crate) fn system_apply(_action: &[u8]) -> Result<(), String> {
+    no_host()
+}
 pub(crate) fn set_return(_data: &[u8]) {
     no_host()
 }

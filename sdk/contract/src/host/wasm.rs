@@ -61,6 +61,7 @@ mod sys {
             msg_ptr: *const u8,
             msg_len: usize,
         ) -> i64;
+        pub(super) fn system_apply(ptr: *const u8, len: usize) -> i64;
         pub(super) fn set_return(ptr: *const u8, len: usize);
         pub(super) fn abort(msg_ptr: *const u8, msg_len: usize);
     }
@@ -187,6 +188,11 @@ pub(crate) fn call_contract(addr: &Address, msg: &[u8], fuel: i64) -> Result<Vec
 pub(crate) fn query_contract(addr: &Address, msg: &[u8]) -> Result<Vec<u8>, String> {
     // SAFETY: `addr` is 20 readable bytes and `msg` a live slice; the host only reads them.
     call_result(unsafe { sys::query_contract(addr.0.as_ptr(), msg.as_ptr(), msg.len()) })
+}
+
+pub(crate) fn system_apply(action: &[u8]) -> Result<(), String> {
+    // SAFETY: pointer and length describe a live slice that the host only reads.
+    call_result(unsafe { sys::system_apply(action.as_ptr(), action.len()) }).map(|_| ())
 }
 
 pub(crate) fn set_return(data: &[u8]) {

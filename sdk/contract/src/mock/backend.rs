@@ -95,6 +95,23 @@ pub(crate) fn abort(msg: &str) -> ! {
     panic!("{msg}")
 }
 
+pub(crate) fn system_apply(action: &[u8]) -> Result<(), String> {
+    const FUNC: &str = "`system_apply`";
+    assert!(!with(|h| h.read_only), "{FUNC}: {READ_ONLY}");
+    let (me, governance, hook) = with(|h| (h.self_address, h.governance, h.system_hook.clone()));
+    if let Some(governance) = governance {
+        assert!(
+            me == governance,
+            "{FUNC}: only the governance contract {governance} may apply system actions, not {me}"
+        );
+    }
+    if let Some(hook) = hook {
+        hook(action)?;
+    }
+    with(|h| h.system_actions.push(action.to_vec()));
+    Ok(())
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
     Call,
@@ -151,7 +168,7 @@ fn nested(target: Address, msg: &[u8], kind: Kind) -> Result<Vec<u8>, String> {
 /// Runs `f`, turning a panic (the mock's trap or abort) into an `Err` with its message, and
 /// restoring storage and events if the result is an error.
 pub(crate) fn transactional(f: impl FnOnce() -> Result<Vec<u8>, Error>) -> Result<Vec<u8>, Error> {
-    let snapshot = with(|h| (h.storage.clone(), h.events.len()));
+    let snapshot = with(|h| (h.storage.clone(), h.events.len(), h.system_actions.len()));
     let result = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
         let msg = payload
             .downcast_ref::<String>()
@@ -164,6 +181,7 @@ pub(crate) fn transactional(f: impl FnOnce() -> Result<Vec<u8>, Error>) -> Resul
         with(|h| {
             h.storage = snapshot.0;
             h.events.truncate(snapshot.1);
+            h.system_actions.truncate(snapshot.2);
         });
     }
     result

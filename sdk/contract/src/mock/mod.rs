@@ -32,6 +32,9 @@ pub struct Event {
 /// A mock contract entry point.
 pub type Handler = Rc<dyn Fn(&[u8]) -> Result<Vec<u8>, Error>>;
 
+/// The mock's answer to a system action: `Err(reason)` refuses it.
+pub type SystemHook = Rc<dyn Fn(&[u8]) -> Result<(), String>>;
+
 #[derive(Default, Clone)]
 struct MockContract {
     call: Option<Handler>,
@@ -59,8 +62,13 @@ pub struct MockHost {
     pub return_data: Option<Vec<u8>>,
     /// Whether state is read-only (inside a query).
     pub read_only: bool,
+    /// System actions applied (`system::apply`), in order; a failed entry point's are removed.
+    pub system_actions: Vec<Vec<u8>>,
+    /// The only contract allowed to apply system actions (`None`: any, the default).
+    pub governance: Option<Address>,
     depth: u32,
     contracts: BTreeMap<Address, MockContract>,
+    system_hook: Option<SystemHook>,
 }
 
 impl MockHost {
@@ -82,8 +90,11 @@ impl MockHost {
             events: Vec::new(),
             return_data: None,
             read_only: false,
+            system_actions: Vec::new(),
+            governance: None,
             depth: 1,
             contracts: BTreeMap::new(),
+            system_hook: None,
         }
     }
 }
@@ -104,6 +115,7 @@ impl std::fmt::Debug for MockHost {
             .field("storage_entries", &self.storage.len())
             .field("events", &self.events.len())
             .field("contracts", &self.contracts.keys().collect::<Vec<_>>())
+            .field("system_actions", &self.system_actions.len())
             .finish_non_exhaustive()
     }
 }
@@ -176,6 +188,24 @@ pub fn on_call(address: Address, f: impl Fn(&[u8]) -> Result<Vec<u8>, Error> + '
 /// Registers `f` as the `query` entry point of the mock contract at `address`.
 pub fn on_query(address: Address, f: impl Fn(&[u8]) -> Result<Vec<u8>, Error> + 'static) {
     with(|h| h.contracts.entry(address).or_default().query = Some(Rc::new(f)));
+}
+
+/// The system actions applied so far (JSON bytes, in order).
+pub fn system_actions() -> Vec<Vec<u8>> {
+    with(|h| h.system_actions.clone())
+}
+
+/// Decides every later `system::apply`: `Err(reason)` refuses the action (it is not recorded
+/// and the contract gets the reason), `Ok(())` accepts it. Without a hook every action is
+/// accepted.
+pub fn on_system_apply(f: impl Fn(&[u8]) -> Result<(), String> + 'static) {
+    with(|h| h.system_hook = Some(Rc::new(f)));
+}
+
+/// Makes `address` the only contract allowed to apply system actions, as the VM allows only
+/// the governance contract (another `self_address` traps).
+pub fn set_governance(address: Address) {
+    with(|h| h.governance = Some(address));
 }
 
 /// Runs `handler(msg)` as a state-changing entry point (a new transaction): events are cleared
