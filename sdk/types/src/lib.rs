@@ -6,8 +6,8 @@
 //! fixed by the ADRs in `docs/adr/` and pinned by the golden vectors in
 //! `sdk/types/tests/vectors/`.
 //!
-//! The crate is deliberately light (prost, k256, sha3) so that light clients and
-//! verifiers can use it without pulling in the node.
+//! The crate is deliberately light (prost, k256, sha3; jmt for state proofs) so
+//! that light clients and verifiers can use it without pulling in the node.
 
 #![forbid(unsafe_code)]
 
@@ -17,6 +17,7 @@ pub mod canonical;
 pub mod crypto;
 pub mod hash;
 pub mod merkle;
+pub mod proof;
 pub mod state;
 pub mod state_keys;
 pub mod system;
