@@ -5,10 +5,6 @@
 use crate::address::Address;
 use crate::hash::Hash;
 
-/// `sys/validators` → `ValidatorSet`. The value in the state after block
-/// `h - 1` is the set that signs block `h` (state 0 = genesis; ADR 0010).
-pub const VALIDATOR_SET: &[u8] = b"sys/validators";
-
 /// `acct/<address>` → `AccountState`.
 pub fn account(addr: &Address) -> Vec<u8> {
     [b"acct/".as_slice(), &addr.0].concat()
