@@ -9,8 +9,8 @@ use bayledger_vm::{BlockEnv, Overlay, Vm};
 use eyre::{Result, bail};
 use prost::Message;
 
-/// State key of the current validator set (`pb::ValidatorSet`).
-pub const VALIDATOR_SET_KEY: &[u8] = b"sys/validators";
+/// State key of the validator set (`pb::ValidatorSet`; `state_keys::VALIDATORS`).
+pub use bayledger_types::state_keys::VALIDATORS as VALIDATOR_SET_KEY;
 
 /// Computes the genesis write set.
 pub fn genesis_writes(genesis: &Genesis, vm: &Vm, empty: &dyn StateReader) -> Result<WriteSet> {
