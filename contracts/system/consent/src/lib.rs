@@ -164,7 +164,7 @@ pub mod digest;
 mod hexfmt;
 pub mod msg;
 pub mod record;
-mod state;
+pub mod state;
 #[cfg(test)]
 mod tests;
 pub mod validate;

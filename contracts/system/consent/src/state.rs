@@ -30,7 +30,7 @@ pub(crate) const DID_REGISTRY: Item<Address> = Item::new("did_registry");
 /// The next consent id.
 pub(crate) const NEXT_ID: Item<u64> = Item::new("next_id");
 /// Consent records by id, as JSON.
-const CONSENTS: Map<u64, Vec<u8>> = Map::new("consent");
+pub const CONSENTS: Map<u64, Vec<u8>> = Map::new("consent");
 /// Next delegation nonce per subject DID.
 pub(crate) const NONCES: Map<alloc::string::String, u64> = Map::new("nonce");
 /// Number of receipts per consent.

@@ -6,7 +6,7 @@ use crate::access::require_did_control;
 use crate::event::{self, Issued, StatusChanged};
 use crate::index::{Key, page_size, scan};
 use crate::msg::{IssueMsg, StatusMsg};
-use crate::record::{Action, CredentialRecord, Status, StatusChange};
+use crate::record::{Action, CredentialRecord, IssuerRecord, Status, StatusChange};
 use crate::response::{CredentialResponse, CredentialSummary, CredentialsResponse};
 use crate::state::{
     BY_ISSUER, BY_SUBJECT, CREDENTIAL_NOS, CREDENTIALS, NEXT_CREDENTIAL_NO, NEXT_STATUS_INDEX,
@@ -228,13 +228,25 @@ pub(crate) fn change_status(m: StatusMsg, action: Action) -> Result<(), Error> {
 pub(crate) fn get(id: &str, at_ms: u64) -> Result<CredentialResponse, Error> {
     validate::credential_id("id", id)?;
     let (_, r) = load(id)?;
+    let issuer = issuers::load(&r.credential_type, &r.issuer)?;
+    view_at(r, &issuer, at_ms)
+}
+
+/// The `credential` answer from the stored records: credential `r` as of `at_ms`, its issuer's
+/// authorisation periods for its type being `issuer`; `not found` before its issuance. Pure,
+/// so a verifier holding proven records reaches the contract's own answer.
+pub fn view_at(
+    r: CredentialRecord,
+    issuer: &IssuerRecord,
+    at_ms: u64,
+) -> Result<CredentialResponse, Error> {
     let status = r.status_at(at_ms).ok_or_else(|| {
         Error::new(format!(
-            "not found: credential {id:?} was issued at {}, after {at_ms}",
-            r.issued_at_ms
+            "not found: credential {:?} was issued at {}, after {at_ms}",
+            r.id, r.issued_at_ms
         ))
     })?;
-    let issuer_authorized = issuers::authorized_at(&r.credential_type, &r.issuer, at_ms)?;
+    let issuer_authorized = issuer.authorized_at(at_ms);
     let (status_list, status_list_index) = status_list::position(r.status_index)?;
     let history = r.history_until(at_ms);
     Ok(CredentialResponse {

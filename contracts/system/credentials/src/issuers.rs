@@ -16,7 +16,8 @@ use bayledger_contract_sdk::{Error, env};
 /// Most admission periods one issuer may have per type (keeps its record bounded).
 pub const MAX_PERIODS: usize = 32;
 
-fn issuer_key(credential_type: &str, issuer: &str) -> Vec<u8> {
+/// The [`ISSUERS`] key of `issuer`'s authorisation periods for `credential_type`.
+pub fn issuer_key(credential_type: &str, issuer: &str) -> Vec<u8> {
     Key::new().str(credential_type).str(issuer).into_vec()
 }
 

@@ -107,13 +107,13 @@ pub mod issuers;
 pub mod msg;
 pub mod record;
 pub mod response;
-mod state;
+pub mod state;
 pub mod status_list;
 #[cfg(test)]
 mod tests;
 pub mod types;
 pub mod validate;
-mod verify;
+pub mod verify;
 
 pub use index::{DEFAULT_LIMIT, MAX_LIMIT};
 

@@ -36,16 +36,16 @@ pub(crate) const COMMITTEE: Item<Address> = Item::new("committee");
 pub(crate) const DID_REGISTRY: Item<Address> = Item::new("did_registry");
 
 /// Type id → type.
-pub(crate) const TYPES: Map<String, TypeRecord> = Map::new("types");
+pub const TYPES: Map<String, TypeRecord> = Map::new("types");
 /// (type id, version `u32`) → schema version.
 pub(crate) const SCHEMAS: Map<Vec<u8>, SchemaVersion> = Map::new("schemas");
 /// (type id, issuer DID) → authorisation periods.
-pub(crate) const ISSUERS: Map<Vec<u8>, IssuerRecord> = Map::new("issuers");
+pub const ISSUERS: Map<Vec<u8>, IssuerRecord> = Map::new("issuers");
 
 /// Credential id → credential number (its key in [`CREDENTIALS`]).
-pub(crate) const CREDENTIAL_NOS: Map<String, u64> = Map::new("credential_nos");
+pub const CREDENTIAL_NOS: Map<String, u64> = Map::new("credential_nos");
 /// Credential number → credential. Numbers count up from 0 in issuance order.
-pub(crate) const CREDENTIALS: Map<u64, CredentialRecord> = Map::new("credentials");
+pub const CREDENTIALS: Map<u64, CredentialRecord> = Map::new("credentials");
 /// The next credential number.
 pub(crate) const NEXT_CREDENTIAL_NO: Item<u64> = Item::new("next_credential_no");
 /// Raw 32-byte VC hash → credential number (a VC is anchored once).

@@ -14,7 +14,7 @@ use bayledger_contract_sdk::Error;
 
 /// `Ok(())` when `c` is valid at `t`, otherwise why not. `issuer` holds the authorisation
 /// periods of `c`'s issuer for `c`'s type.
-fn check(c: &CredentialRecord, issuer: &IssuerRecord, t: u64) -> Result<(), String> {
+pub fn check(c: &CredentialRecord, issuer: &IssuerRecord, t: u64) -> Result<(), String> {
     let status = c.status_at(t).unwrap_or(Status::Active);
     if status != Status::Active {
         return Err(format!("credential {:?} is {} at {t}", c.id, status.as_str()));

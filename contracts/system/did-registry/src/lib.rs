@@ -40,7 +40,7 @@ pub mod msg;
 pub mod one_or_many;
 pub mod operations;
 pub mod resolve;
-mod state;
+pub mod state;
 #[cfg(test)]
 mod tests;
 mod uri;

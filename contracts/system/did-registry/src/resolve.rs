@@ -11,10 +11,11 @@
 use crate::datetime;
 use crate::did::{Did, DidError};
 use crate::msg::{VersionTime, parse_version_id};
-use crate::state::{self, Operation};
+use crate::state::{self, Operation, VersionMeta};
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 use bayledger_contract_sdk::Error;
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -75,8 +76,8 @@ pub struct ResolutionMetadata {
     pub error_message: Option<String>,
 }
 
-fn failed(error: &'static str, message: String) -> Result<Resolution, Error> {
-    Ok(Resolution {
+fn failure(error: &'static str, message: String) -> Resolution {
+    Resolution {
         document: None,
         document_metadata: DocumentMetadata::default(),
         resolution_metadata: ResolutionMetadata {
@@ -84,7 +85,11 @@ fn failed(error: &'static str, message: String) -> Result<Resolution, Error> {
             error: Some(error),
             error_message: Some(message),
         },
-    })
+    }
+}
+
+fn failed(error: &'static str, message: String) -> Result<Resolution, Error> {
+    Ok(failure(error, message))
 }
 
 /// Resolves `did`, at `version_id` or `version_time` if one is given.
@@ -101,7 +106,7 @@ pub fn resolve(
         Err(DidError::OtherNetwork(m)) => return failed("notFound", m),
     };
     let Some(current) = state::load(did.id())? else {
-        return failed("notFound", format!("{did} is not registered"));
+        return Ok(not_registered(&did));
     };
     let version = match (version_id, version_time) {
         (Some(_), Some(_)) => {
@@ -109,12 +114,7 @@ pub fn resolve(
         }
         (Some(text), None) => match parse_version_id(text) {
             Err(e) => return failed("invalidOptions", format!("version_id: {e}")),
-            Ok(v) if v > current.version => {
-                return failed(
-                    "notFound",
-                    format!("{did} has no version {v} (the latest is {})", current.version),
-                );
-            }
+            Ok(v) if v > current.version => return Ok(no_such_version(&did, v, current.version)),
             Ok(v) => v,
         },
         (None, Some(time)) => {
@@ -146,18 +146,41 @@ pub fn resolve(
     } else {
         None
     };
-    let json = String::from_utf8(state::document(did.id(), version)?)
+    resolved(version, &meta, created, next.as_ref(), state::document(did.id(), version)?)
+}
+
+/// The `notFound` answer for a DID this registry does not hold.
+pub fn not_registered(did: &Did) -> Resolution {
+    failure("notFound", format!("{did} is not registered"))
+}
+
+/// The `notFound` answer for a version after the latest.
+pub fn no_such_version(did: &Did, version: u64, latest: u64) -> Resolution {
+    failure("notFound", format!("{did} has no version {version} (the latest is {latest})"))
+}
+
+/// The resolution of `version` from its stored records: its metadata, the DID's creation time,
+/// the next version's metadata (`None` for the latest) and the stored document. Pure, so a
+/// verifier holding proven records reaches the contract's own answer.
+pub fn resolved(
+    version: u64,
+    meta: &VersionMeta,
+    created_ms: u64,
+    next: Option<&VersionMeta>,
+    document: Vec<u8>,
+) -> Result<Resolution, Error> {
+    let json = String::from_utf8(document)
         .map_err(|_| Error::new("storage: a stored document is not UTF-8"))?;
     let document = RawValue::from_string(json)
         .map_err(|e| Error::new(format!("storage: a stored document is not JSON: {e}")))?;
     Ok(Resolution {
         document: Some(document),
         document_metadata: DocumentMetadata {
-            created: Some(datetime::format_ms(created)),
+            created: Some(datetime::format_ms(created_ms)),
             updated: Some(datetime::format_ms(meta.time_ms)),
             version_id: Some(version.to_string()),
             deactivated: Some(meta.operation == Operation::Deactivate),
-            next_update: next.as_ref().map(|n| datetime::format_ms(n.time_ms)),
+            next_update: next.map(|n| datetime::format_ms(n.time_ms)),
             next_version_id: next.map(|_| (version + 1).to_string()),
         },
         resolution_metadata: ResolutionMetadata {

@@ -19,13 +19,13 @@ use bayledger_contract_sdk::storage::{Item, Map};
 use bayledger_contract_sdk::{Address, Codec, Error};
 
 /// The network of every DID this registry keeps.
-pub(crate) const NETWORK: Item<String> = Item::new("network");
+pub const NETWORK: Item<String> = Item::new("network");
 /// `<id>` → current state.
-pub(crate) const DIDS: Map<String, DidState> = Map::new("did");
+pub const DIDS: Map<String, DidState> = Map::new("did");
 /// (`<id>`, version) → version metadata.
-pub(crate) const VERSIONS: Map<VersionKey, VersionMeta> = Map::new("ver");
+pub const VERSIONS: Map<VersionKey, VersionMeta> = Map::new("ver");
 /// (`<id>`, version) → document JSON.
-pub(crate) const DOCUMENTS: Map<VersionKey, Vec<u8>> = Map::new("doc");
+pub const DOCUMENTS: Map<VersionKey, Vec<u8>> = Map::new("doc");
 
 /// A verification method referenced from `authentication`, and the address of its key.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,11 +10,11 @@ use crate::msg::{
     StatusResponse, TreeHeadResponse, VerifyResponse,
 };
 use crate::state::{self, ChangeKind, Entry, StatusRecord};
-use crate::validate;
+use crate::validate::{self, Hash};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use bayledger_contract_sdk::Error;
+use bayledger_contract_sdk::{Address, Error};
 
 /// What was true of a registration at a time: its record filtered to events at or before
 /// `at_ms` (everything when `None`).
@@ -94,22 +94,39 @@ pub fn verify(
 ) -> Result<VerifyResponse, Error> {
     let hash_bytes = validate::hash("hash", hash)?;
     let expected = registrant.map(|r| validate::address("registrant", r)).transpose()?;
+    let found = match state::entry(&hash_bytes)? {
+        Some(entry) => Some((entry, state::status(&hash_bytes)?)),
+        None => None,
+    };
+    Ok(verdict(&hash_bytes, found, expected, at_ms))
+}
+
+/// The `verify` answer from the stored records of `hash` (its registration and status record,
+/// `None` when unregistered): whether it was registered (by `expected`, if given) and active at
+/// `at_ms` (everything recorded when `None`). Pure, so a verifier holding proven records
+/// reaches the contract's own answer.
+pub fn verdict(
+    hash: &Hash,
+    found: Option<(Entry, StatusRecord)>,
+    expected: Option<Address>,
+    at_ms: Option<u64>,
+) -> VerifyResponse {
     let answer = |valid: bool, reason: String, registration| VerifyResponse {
-        hash: hex::encode(&hash_bytes),
+        hash: hex::encode(hash),
         valid,
         reason,
         registration,
     };
-    let Some(entry) = state::entry(&hash_bytes)? else {
-        return Ok(answer(false, "not registered".into(), None));
+    let Some((entry, record)) = found else {
+        return answer(false, "not registered".into(), None);
     };
     let reg = &entry.registration;
     if let Some(at) = at_ms.filter(|at| *at < reg.registered_at_ms) {
         let reason = format!("not registered at {at} (registered at {})", reg.registered_at_ms);
-        return Ok(answer(false, reason, None));
+        return answer(false, reason, None);
     }
     let (registrant, registered_at) = (reg.registrant, reg.registered_at_ms);
-    let record = as_of(state::status(&hash_bytes)?, at_ms);
+    let record = as_of(record, at_ms);
     let reason = match (&record.change, expected) {
         (_, Some(expected)) if expected != registrant => {
             format!("registered by {registrant}, not by {expected}")
@@ -118,7 +135,7 @@ pub fn verify(
         (None, _) => format!("registered by {registrant} at {registered_at} and active"),
     };
     let valid = record.change.is_none() && expected.is_none_or(|e| e == registrant);
-    Ok(answer(valid, reason, Some(view(entry, record))))
+    answer(valid, reason, Some(view(entry, record)))
 }
 
 /// `history`: registered, each co-signature, then any revocation or supersession.

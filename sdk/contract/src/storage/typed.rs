@@ -23,6 +23,11 @@ impl<T: Codec> Item<T> {
         Item { key, value: PhantomData }
     }
 
+    /// The storage key of the value (its name's bytes).
+    pub fn storage_key(&self) -> &'static [u8] {
+        self.key.as_bytes()
+    }
+
     /// The value, or `None` if never set (or removed).
     pub fn get(&self) -> Result<Option<T>, Error> {
         super::get(self.key.as_bytes()).map(|b| T::decode(&b)).transpose()
