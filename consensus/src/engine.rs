@@ -215,6 +215,12 @@ impl BftEngine {
         self.set.as_ref()
     }
 
+    /// Step timeouts for timers scheduled from now on (the edge sets them
+    /// before starting a height whose chain parameters changed).
+    pub fn set_timeouts(&mut self, timeouts: TimeoutConfig) {
+        self.fx.timeouts = timeouts;
+    }
+
     /// How many times the double-sign guard refused to sign a message
     /// conflicting with one already signed (0 for a correct run).
     pub fn guard_refusals(&self) -> u64 {
@@ -222,8 +228,10 @@ impl BftEngine {
     }
 
     /// Starts consensus for `height` (paper line 10, `StartRound(0)`) with
-    /// `validators`. Call it at start-up on an empty WAL and after committing
-    /// each decided block. The edge empties its WAL first.
+    /// `validators`, the set of that height (it may differ from the previous
+    /// height's: only its members' votes count from now on). Call it at
+    /// start-up on an empty WAL and after committing each decided block. The
+    /// edge empties its WAL first.
     pub fn start_height(
         &mut self,
         height: u64,

@@ -1,5 +1,7 @@
 //! A trivial in-memory [`Application`]: a block is a height, a parent link and a
-//! payload; verification checks the parent link (and the parent's commit).
+//! payload; verification checks the parent link (and the parent's commit). The
+//! validator set may change at given heights ([`Sets`]); every check uses the
+//! set of the height concerned.
 
 use bayledger_consensus::Application;
 use bayledger_types::block::{SealedHeader, tx_root_of, validator_set_hash, verify_commit};
@@ -24,10 +26,21 @@ pub enum AppError {
     ChainId,
 }
 
+/// Validator sets by first height: `(1, genesis set)`, then each change.
+#[derive(Clone, Debug)]
+pub struct Sets(pub Vec<(u64, pb::ValidatorSet)>);
+
+impl Sets {
+    /// The set that signs `height`.
+    pub fn at(&self, height: u64) -> &pb::ValidatorSet {
+        &self.0.iter().rev().find(|(from, _)| *from <= height).unwrap_or(&self.0[0]).1
+    }
+}
+
 #[derive(Debug)]
 pub struct MemApp {
     chain_id: String,
-    set: pb::ValidatorSet,
+    sets: Sets,
     /// Distinguishes this node's blocks from other proposers' blocks.
     tag: u64,
     builds: u64,
@@ -41,7 +54,11 @@ pub fn genesis_hash(chain_id: &str) -> Hash {
 
 impl MemApp {
     pub fn new(chain_id: &str, set: pb::ValidatorSet, tag: u64) -> MemApp {
-        MemApp { chain_id: chain_id.into(), set, tag, builds: 0, chain: Vec::new() }
+        MemApp::with_sets(chain_id, Sets(vec![(1, set)]), tag)
+    }
+
+    pub fn with_sets(chain_id: &str, sets: Sets, tag: u64) -> MemApp {
+        MemApp { chain_id: chain_id.into(), sets, tag, builds: 0, chain: Vec::new() }
     }
 
     /// Height of the last committed block (0 = genesis).
@@ -74,7 +91,7 @@ impl MemApp {
             proposer: proposer.0.to_vec(),
             tx_root: tx_root_of(&[]).0.to_vec(),
             state_root: Hash::sha3(payload).0.to_vec(),
-            validator_set_hash: validator_set_hash(&self.set).0.to_vec(),
+            validator_set_hash: validator_set_hash(self.sets.at(height)).0.to_vec(),
             last_commit,
             ..Default::default()
         };
@@ -114,7 +131,8 @@ impl Application for MemApp {
         match (&h.last_commit, self.chain.last()) {
             (None, None) => Ok(()),
             (Some(c), Some((parent, _))) => {
-                verify_commit(c, &self.chain_id, parent.height(), &parent.hash(), &self.set)
+                let set = self.sets.at(parent.height());
+                verify_commit(c, &self.chain_id, parent.height(), &parent.hash(), set)
                     .map_err(|e| AppError::LastCommit(e.to_string()))
             }
             _ => Err(AppError::LastCommit("missing or unexpected".into())),
@@ -132,7 +150,8 @@ impl Application for MemApp {
             };
         }
         self.verify_block(block)?;
-        verify_commit(commit, &self.chain_id, block.height(), &block.hash(), &self.set)
+        let set = self.sets.at(block.height());
+        verify_commit(commit, &self.chain_id, block.height(), &block.hash(), set)
             .map_err(|e| AppError::LastCommit(e.to_string()))?;
         self.chain.push((block.clone(), commit.clone()));
         Ok(())

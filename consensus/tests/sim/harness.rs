@@ -4,6 +4,12 @@
 //! engine timers, scheduled faults and block-sync ticks — is drained in order.
 //! Every random choice (loss, delay, crash points) comes from one ChaCha8 RNG
 //! seeded by the scenario, so a seed replays exactly.
+//!
+//! The validator set may change at given heights ([`SimConfig::set_changes`]),
+//! as governance does on the chain: a node whose key is not in the set of the
+//! height it works on runs without an engine (a follower: it only takes
+//! decided blocks from block sync) and gets an engine, recovered from its WAL,
+//! at the height its key joins; a node that leaves the set drops its engine.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -20,7 +26,7 @@ use malachitebft_core_types::{NilOrVal, SignedProposal, SignedVote, VoteType};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::app::{EPOCH_MS, MemApp};
+use crate::app::{EPOCH_MS, MemApp, Sets};
 use crate::net::{NetConfig, Network};
 
 pub const CHAIN_ID: &str = "bayledger-sim";
@@ -38,6 +44,8 @@ pub struct SimConfig {
     /// peer's decided blocks and commits.
     pub sync_interval_ms: Option<u64>,
     pub timeouts: TimeoutConfig,
+    /// From each height on, the power of every node (0: not a validator).
+    pub set_changes: Vec<(u64, Vec<u64>)>,
 }
 
 impl SimConfig {
@@ -50,6 +58,7 @@ impl SimConfig {
             max_time_ms: 120_000,
             sync_interval_ms: Some(1_000),
             timeouts: TimeoutConfig::default(),
+            set_changes: Vec::new(),
         }
     }
 }
@@ -128,6 +137,8 @@ pub struct Node {
     pub incarnation: u32,
     pub behaviour: Behaviour,
     pub guard_refusals: u64,
+    /// Up without an engine: its key is not in the current set.
+    pub follower: bool,
 }
 
 pub struct Sim {
@@ -138,7 +149,10 @@ pub struct Sim {
     rng: ChaCha8Rng,
     pub net: Network,
     pub nodes: Vec<Node>,
+    /// The genesis set (the set of height 1).
     pub set: pb::ValidatorSet,
+    /// Every set by first height.
+    pub sets: Sets,
     pub decisions: Vec<DecisionRecord>,
     /// Every signed message any node put on the wire.
     pub observed: Vec<ConsensusMsg>,
@@ -162,6 +176,7 @@ pub fn validator_set(keys: &[SecretKey], powers: &[u64]) -> pb::ValidatorSet {
             .iter()
             .zip(powers)
             .enumerate()
+            .filter(|(_, (_, p))| **p > 0)
             .map(|(i, (k, p))| pb::Validator::of_key(&k.public_key(), *p, format!("v{i}")))
             .collect(),
     }
@@ -172,17 +187,23 @@ impl Sim {
         let n = cfg.powers.len();
         let keys = keys(n);
         let set = validator_set(&keys, &cfg.powers);
+        let mut sets = vec![(1, set.clone())];
+        for (from, powers) in &cfg.set_changes {
+            sets.push((*from, validator_set(&keys, powers)));
+        }
+        let sets = Sets(sets);
         let nodes = keys
             .into_iter()
             .enumerate()
             .map(|(i, key)| Node {
                 key,
                 engine: None,
-                host: AppHost::new(MemApp::new(CHAIN_ID, set.clone(), i as u64), None),
+                host: AppHost::new(MemApp::with_sets(CHAIN_ID, sets.clone(), i as u64), None),
                 wal: Vec::new(),
                 incarnation: 0,
                 behaviour: behaviours.get(i).copied().unwrap_or(Behaviour::Honest),
                 guard_refusals: 0,
+                follower: false,
             })
             .collect();
         Sim {
@@ -194,6 +215,7 @@ impl Sim {
             seq: 0,
             nodes,
             set,
+            sets,
             decisions: Vec::new(),
             observed: Vec::new(),
             evidence: Vec::new(),
@@ -253,17 +275,32 @@ impl Sim {
     }
 
     pub fn done(&self) -> bool {
-        let running: Vec<&Node> = self.nodes.iter().filter(|n| n.engine.is_some()).collect();
+        let running: Vec<&Node> = self.nodes.iter().filter(|n| Sim::up(n)).collect();
         !running.is_empty() && running.iter().all(|n| n.host.app.tip() >= self.cfg.target_height)
+    }
+
+    /// Running, with or without an engine (not crashed).
+    fn up(node: &Node) -> bool {
+        node.engine.is_some() || node.follower
+    }
+
+    /// Whether node `i`'s key is in the set of `height`.
+    pub fn member(&self, i: usize, height: u64) -> bool {
+        let me = self.nodes[i].key.address();
+        self.sets.at(height).validators.iter().any(|v| v.address == me.0)
     }
 
     fn start_node(&mut self, i: usize, wipe_wal: bool) {
         if wipe_wal {
             self.nodes[i].wal.clear();
         }
+        let height = self.nodes[i].host.app.tip() + 1;
+        self.nodes[i].follower = !self.member(i, height);
+        if self.nodes[i].follower {
+            return;
+        }
         let mut engine = BftEngine::new(self.engine_config(i));
         let (entries, _) = read_records(&self.nodes[i].wal);
-        let height = self.nodes[i].host.app.tip() + 1;
         let replayed = entries.iter().filter(|e| e.height() == height).count();
         let own = entries
             .iter()
@@ -274,7 +311,8 @@ impl Sim {
         if self.nodes[i].incarnation > 0 {
             self.recoveries.push(Recovery { node: i, height, replayed, own });
         }
-        let out = engine.recover(height, &self.set, &entries).expect("recover");
+        let set = self.sets.at(height).clone();
+        let out = engine.recover(height, &set, &entries).expect("recover");
         self.nodes[i].engine = Some(engine);
         self.dispatch(i, out, false);
     }
@@ -283,6 +321,7 @@ impl Sim {
         if let Some(e) = self.nodes[i].engine.take() {
             self.nodes[i].guard_refusals += e.guard_refusals();
         }
+        self.nodes[i].follower = false;
         self.nodes[i].incarnation += 1;
     }
 
@@ -303,7 +342,7 @@ impl Sim {
             }
             Event::Act(Action::Crash(i)) => self.crash(i),
             Event::Act(Action::Restart { node, wipe_wal }) => {
-                if self.nodes[node].engine.is_none() {
+                if !Sim::up(&self.nodes[node]) {
                     self.start_node(node, wipe_wal);
                 }
             }
@@ -320,27 +359,60 @@ impl Sim {
 
     /// Block sync: a running node behind a connected running peer gets the
     /// peer's decided blocks with their commits, one height after the other.
+    /// A follower commits them directly and starts its engine at the height
+    /// its key joins the set.
     fn sync_tick(&mut self) {
         for i in 0..self.nodes.len() {
             loop {
-                if self.nodes[i].engine.is_none() {
+                if !Sim::up(&self.nodes[i]) {
                     break;
                 }
                 let tip = self.nodes[i].host.app.tip();
                 let source = (0..self.nodes.len()).find(|&j| {
                     j != i
-                        && self.nodes[j].engine.is_some()
+                        && Sim::up(&self.nodes[j])
                         && self.net.connected(i, j)
                         && self.nodes[j].host.app.tip() > tip
                 });
                 let Some(j) = source else { break };
                 let (block, commit) = self.nodes[j].host.app.chain[tip as usize].clone();
                 let before = self.nodes[i].host.app.tip();
+                if self.nodes[i].follower {
+                    self.follow(i, block, commit);
+                    if self.nodes[i].host.app.tip() == before {
+                        break;
+                    }
+                    continue;
+                }
                 self.step(i, true, |e| e.sync_decided(block, commit));
                 if self.nodes[i].host.app.tip() == before {
                     break;
                 }
             }
+        }
+    }
+
+    /// A follower commits a synced block (the application checks its commit
+    /// against the block's set); it becomes a validator when its key is in
+    /// the set of the next height.
+    fn follow(&mut self, i: usize, block: SealedBlock, commit: pb::Commit) {
+        use bayledger_consensus::Application;
+        if let Err(e) = self.nodes[i].host.app.commit_block(&block, &commit) {
+            self.app_errors.push((i, e.to_string()));
+            return;
+        }
+        self.decisions.push(DecisionRecord {
+            node: i,
+            height: block.height(),
+            hash: block.hash(),
+            block,
+            commit,
+            time_ms: self.now,
+            via_sync: true,
+        });
+        let next = self.nodes[i].host.app.tip() + 1;
+        if self.member(i, next) {
+            self.start_node(i, false);
         }
     }
 
@@ -417,7 +489,15 @@ impl Sim {
         if let Some(h) = next_height {
             // The block is committed: the WAL of its height is no longer needed.
             self.nodes[i].wal.clear();
-            let set = self.set.clone();
+            if !self.member(i, h) {
+                // Voted out: follows the chain without an engine from `h`.
+                if let Some(e) = self.nodes[i].engine.take() {
+                    self.nodes[i].guard_refusals += e.guard_refusals();
+                }
+                self.nodes[i].follower = true;
+                return;
+            }
+            let set = self.sets.at(h).clone();
             if let Some(engine) = self.nodes[i].engine.as_mut() {
                 let out = engine.start_height(h, &set).expect("start height");
                 self.dispatch(i, out, false);

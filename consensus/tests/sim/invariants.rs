@@ -7,6 +7,7 @@ use bayledger_consensus::signing::wire_round;
 use bayledger_types::block::verify_commit;
 use bayledger_types::{Address, Hash, pb};
 
+use crate::app::Sets;
 use crate::harness::DecisionRecord;
 
 #[derive(Debug, PartialEq)]
@@ -22,11 +23,23 @@ pub enum Violation {
     AppRejected { node: usize, reason: String },
 }
 
-/// Agreement, commit validity and chain integrity over all decisions.
+/// Agreement, commit validity and chain integrity over all decisions, with
+/// one validator set for every height.
 pub fn check(
     decisions: &[DecisionRecord],
     app_errors: &[(usize, String)],
     set: &pb::ValidatorSet,
+    chain_id: &str,
+) -> Result<(), Violation> {
+    check_sets(decisions, app_errors, &Sets(vec![(1, set.clone())]), chain_id)
+}
+
+/// [`check`] with the validator set of each height: a commit counts only
+/// the signatures of its height's set.
+pub fn check_sets(
+    decisions: &[DecisionRecord],
+    app_errors: &[(usize, String)],
+    sets: &Sets,
     chain_id: &str,
 ) -> Result<(), Violation> {
     if let Some((node, reason)) = app_errors.first() {
@@ -48,7 +61,7 @@ pub fn check(
                 reason: "block does not match the decided hash".into(),
             });
         }
-        verify_commit(&d.commit, chain_id, d.height, &d.hash, set).map_err(|e| {
+        verify_commit(&d.commit, chain_id, d.height, &d.hash, sets.at(d.height)).map_err(|e| {
             Violation::BadCommit { node: d.node, height: d.height, reason: e.to_string() }
         })?;
     }

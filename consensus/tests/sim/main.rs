@@ -5,7 +5,8 @@
 //! clock). Each scenario runs over several seeds; after each run the invariant
 //! checker asserts agreement (no two nodes decide different blocks at a height),
 //! that every decision's commit passes `verify_commit` (> 2/3 of the power,
-//! validator signatures only) and that decided blocks chain. The harness also
+//! validator signatures only — of the height's set, which may change at a
+//! height) and that decided blocks chain. The harness also
 //! records every own message a node broadcast before its WAL entry was durable
 //! (there must be none).
 
@@ -21,7 +22,7 @@ use bayledger_consensus::verify_equivocation;
 use bayledger_types::block::sign_vote;
 use bayledger_types::{Address, Hash, SecretKey};
 use harness::{Action, Behaviour, CHAIN_ID, CrashAfter, Signed, Sim, SimConfig};
-use invariants::{Violation, check, equivocators};
+use invariants::{Violation, check, check_sets, equivocators};
 use net::NetConfig;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -31,7 +32,7 @@ const SEEDS: [u64; 6] = [1, 2, 3, 4, 5, 6];
 /// The checks every scenario ends with.
 fn assert_safe(sim: &Sim) {
     let seed = sim.cfg.seed;
-    if let Err(v) = check(&sim.decisions, &sim.app_errors, &sim.set, CHAIN_ID) {
+    if let Err(v) = check_sets(&sim.decisions, &sim.app_errors, &sim.sets, CHAIN_ID) {
         panic!("seed {seed}: safety violation: {v:?}");
     }
     assert!(
@@ -383,4 +384,73 @@ fn negative_control_the_checker_catches_forks_and_bad_commits() {
         bayledger_consensus::signing::Signer::new(key.clone()).sign_vote(CHAIN_ID, nil),
     ));
     assert_eq!(equivocators(&observed), BTreeSet::from([who]));
+}
+
+/// The validators whose signatures a commit carries.
+fn signers(commit: &bayledger_types::pb::Commit) -> BTreeSet<Address> {
+    commit
+        .signatures
+        .iter()
+        .map(|s| Address::from_slice(&s.validator).expect("20-byte validator"))
+        .collect()
+}
+
+#[test]
+fn a_validator_joins_and_another_leaves_at_a_height() {
+    const JOIN: u64 = 6;
+    const LEAVE: u64 = 10;
+    for seed in SEEDS {
+        // Nodes 0–3 validate from genesis; node 4 follows and joins at JOIN;
+        // node 3 is voted out from LEAVE on.
+        let mut cfg = SimConfig::new(seed, 5);
+        cfg.powers = vec![1, 1, 1, 1, 0];
+        cfg.set_changes = vec![(JOIN, vec![1, 1, 1, 1, 1]), (LEAVE, vec![1, 1, 1, 0, 1])];
+        cfg.target_height = 16;
+        let mut sim = Sim::new(cfg, &[]);
+        sim.run();
+        assert_safe(&sim);
+        assert!(tips(&sim).iter().all(|t| *t >= 16), "seed {seed}: {:?}", tips(&sim));
+
+        let (joiner, leaver) = (address(&sim, 4), address(&sim, 3));
+        for d in &sim.decisions {
+            let signed = signers(&d.commit);
+            assert!(
+                d.height >= JOIN || !signed.contains(&joiner),
+                "seed {seed}: height {} counts the joiner before it joined",
+                d.height
+            );
+            assert!(
+                d.height < LEAVE || !signed.contains(&leaver),
+                "seed {seed}: height {} carries the leaver's signature",
+                d.height
+            );
+        }
+        let joiner_signed = sim.decisions.iter().any(|d| signers(&d.commit).contains(&joiner));
+        assert!(joiner_signed, "seed {seed}: the joiner never signed a commit");
+        // The joiner decided through consensus once in; before, only by sync.
+        assert!(
+            sim.decisions.iter().any(|d| d.node == 4 && d.height >= JOIN && !d.via_sync),
+            "seed {seed}: the joiner never voted a block in"
+        );
+        assert!(sim.decisions.iter().all(|d| d.node != 4 || d.height >= JOIN || d.via_sync));
+        // The leaver follows by sync only from LEAVE on.
+        assert!(sim.decisions.iter().all(|d| d.node != 3 || d.height < LEAVE || d.via_sync));
+        assert!(sim.nodes[3].engine.is_none() && sim.nodes[3].follower, "seed {seed}");
+
+        // A commit at LEAVE that needs the leaver: enough for a set it is in
+        // (3 of the 4 genesis validators), refused under the set of that
+        // height (2 of 4 plus a stranger).
+        let d = sim.decisions.iter().find(|d| d.height == LEAVE).expect("decided");
+        let forged = bayledger_types::pb::Commit {
+            signatures: [0, 1, 3]
+                .iter()
+                .map(|&i| sign_vote(&sim.nodes[i].key, CHAIN_ID, LEAVE, d.commit.round, &d.hash))
+                .collect(),
+            ..d.commit.clone()
+        };
+        let verify =
+            |set| bayledger_types::block::verify_commit(&forged, CHAIN_ID, LEAVE, &d.hash, set);
+        verify(&sim.set).expect("a set with the leaver counts it");
+        verify(sim.sets.at(LEAVE)).expect_err("the set of its height refuses it");
+    }
 }
