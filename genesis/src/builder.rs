@@ -24,6 +24,7 @@ impl Genesis {
             members: Vec::new(),
             contracts: Vec::new(),
             nodes: Vec::new(),
+            permissions: None,
         }
         .with_validator("node0", key, DEFAULT_POWER)
     }

@@ -127,6 +127,14 @@ pub enum GenesisError {
         /// Later position.
         second: usize,
     },
+    /// An entry of `permissions.code_uploaders` is invalid.
+    #[error("permissions.code_uploaders[{index}]: {reason}")]
+    CodeUploader {
+        /// Position in `code_uploaders`.
+        index: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// One field of one genesis contract is invalid.
     #[error("contracts[{index}].{field}: {reason}")]
     Contract {

@@ -91,6 +91,7 @@ pub use encoding::{Base64Bytes, CompressedKey};
 pub use error::GenesisError;
 pub use schema::{
     Genesis, GenesisContract, GenesisMember, GenesisNode, GenesisValidator, NodeRole, Params,
+    Permissions,
 };
 pub use time::{format_genesis_time, parse_genesis_time};
 pub use validate::{MAX_CHAIN_ID_LEN, MAX_LABEL_LEN, MAX_TOTAL_POWER};

@@ -30,6 +30,19 @@ pub struct Genesis {
     /// empty, so single-node genesis files hash as before.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub nodes: Vec<GenesisNode>,
+    /// Who may do what. Omitted: anyone may upload code (and genesis files without it hash
+    /// as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Permissions>,
+}
+
+/// Chain-wide permissions set at genesis; governance changes them later (ADR 0012).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Permissions {
+    /// The accounts allowed to upload code (distinct, not the zero address). Present (even
+    /// empty): nobody else may upload until governance grants the right.
+    pub code_uploaders: Vec<Address>,
 }
 
 /// A node admitted to the peer-to-peer network at genesis.

@@ -2,7 +2,7 @@
 
 use crate::error::GenesisError;
 use crate::schema::{
-    Genesis, GenesisContract, GenesisMember, GenesisNode, GenesisValidator, Params,
+    Genesis, GenesisContract, GenesisMember, GenesisNode, GenesisValidator, Params, Permissions,
 };
 use crate::time::parse_genesis_time;
 use bayledger_types::PublicKey;
@@ -35,7 +35,16 @@ impl Genesis {
         validate_validators(&self.validators)?;
         validate_members(&self.members)?;
         validate_contracts(&self.contracts, &self.params)?;
-        validate_nodes(&self.nodes)
+        validate_nodes(&self.nodes)?;
+        self.permissions.as_ref().map_or(Ok(()), validate_permissions)
+    }
+}
+
+impl Params {
+    /// Checks the parameter rules alone (every value positive, the limits consistent with each
+    /// other): for genesis, and for parameters a governance proposal would put in force.
+    pub fn validate(&self) -> Result<(), GenesisError> {
+        validate_params(self)
     }
 }
 
@@ -201,6 +210,24 @@ fn first_duplicate<T: Eq + StdHash>(items: impl Iterator<Item = T>) -> Option<(u
     None
 }
 
+fn validate_permissions(p: &Permissions) -> Result<(), GenesisError> {
+    if let Some(index) =
+        p.code_uploaders.iter().position(|a| *a == bayledger_types::Address::default())
+    {
+        return Err(GenesisError::CodeUploader {
+            index,
+            reason: "the zero address cannot sign transactions".into(),
+        });
+    }
+    match first_duplicate(p.code_uploaders.iter()) {
+        Some((first, index)) => Err(GenesisError::CodeUploader {
+            index,
+            reason: format!("duplicates code_uploaders[{first}]"),
+        }),
+        None => Ok(()),
+    }
+}
+
 fn validate_nodes(nodes: &[GenesisNode]) -> Result<(), GenesisError> {
     for (index, n) in nodes.iter().enumerate() {
         let err = |field, reason: String| GenesisError::Node { index, field, reason };
@@ -214,4 +241,46 @@ fn validate_nodes(nodes: &[GenesisNode]) -> Result<(), GenesisError> {
     first_duplicate(nodes.iter().map(|n| n.node_key))
         .map_or(Ok(()), |d| Err(dup("node_key", d)))?;
     first_duplicate(nodes.iter().map(|n| n.name.as_str())).map_or(Ok(()), |d| Err(dup("name", d)))
+}
+
+#[cfg(test)]
+mod permission_tests {
+    use crate::{Genesis, GenesisError, Permissions};
+    use bayledger_types::{Address, SecretKey};
+
+    fn chain() -> Genesis {
+        let key = SecretKey::from_bytes(&[7; 32]).expect("valid key");
+        Genesis::single_validator("perm", &key.public_key(), 0)
+    }
+
+    #[test]
+    fn omitted_permissions_keep_the_file_and_its_hash_unchanged() {
+        let g = chain();
+        let json = serde_json::to_string(&g).expect("serialises");
+        assert!(!json.contains("permissions"), "{json}");
+        let mut restricted = g.clone();
+        restricted.permissions = Some(Permissions { code_uploaders: vec![Address([1; 20])] });
+        restricted.validate().expect("a listed uploader is valid");
+        assert_ne!(restricted.hash(), g.hash());
+        let back = Genesis::from_json(&serde_json::to_string(&restricted).expect("ser"))
+            .expect("parses back");
+        assert_eq!(back, restricted);
+    }
+
+    #[test]
+    fn code_uploaders_refuse_the_zero_address_duplicates_and_unknown_fields() {
+        let mut g = chain();
+        g.permissions =
+            Some(Permissions { code_uploaders: vec![Address([1; 20]), Address::default()] });
+        let err = g.validate().expect_err("zero address");
+        assert!(matches!(err, GenesisError::CodeUploader { index: 1, .. }), "{err}");
+        g.permissions =
+            Some(Permissions { code_uploaders: vec![Address([1; 20]), Address([1; 20])] });
+        let err = g.validate().expect_err("duplicate");
+        assert_eq!(err.to_string(), "permissions.code_uploaders[1]: duplicates code_uploaders[0]");
+        let mut json = serde_json::to_value(chain()).expect("ser");
+        json["permissions"] = serde_json::json!({"code_uploaders": [], "admins": []});
+        let err = Genesis::from_json(&json.to_string()).expect_err("unknown field");
+        assert!(err.to_string().contains("admins"), "{err}");
+    }
 }
