@@ -4,7 +4,9 @@
 //! A commit is ONE RocksDB write batch, written with `sync = true`: the block,
 //! its hash index, the commit that finalised it, the transaction index, the
 //! receipts, the new tree nodes and versioned values, the key preimages, the
-//! flat-state updates, the state root and the latest height. After a crash the
+//! flat-state updates, the state history and superseded-value index, the
+//! indexer's entries ([`crate::index`]), the state root and the latest
+//! height. After a crash the
 //! store therefore holds either the whole block or nothing of it, and every
 //! block for which `commit_block` returned is there.
 //!
@@ -16,15 +18,16 @@
 //! in-memory store applies too.
 
 use crate::commit_rules::{self, BlockCheck, CommittedChain, GenesisCheck};
-use crate::db::{SchemaBatch, SchemaRead};
+use crate::db::{SchemaBatch, SchemaDb, SchemaRead};
 use crate::error::StorageError;
 use crate::schema::{
-    BlockHashSchema, BlockSchema, CommitSchema, FlatStateSchema, JmtNodeSchema, JmtStaleSchema,
-    JmtValueKey, JmtValueSchema, KeyPreimageSchema, MetaKey, MetaSchema, MetaValue, ReceiptSchema,
-    Schema, StaleNodeKey, TxIndexSchema, TxLocation,
+    BlockHashSchema, BlockSchema, CommitSchema, FlatStateSchema, JmtNodeSchema, JmtValueKey,
+    JmtValueSchema, KeyPreimageSchema, MetaKey, MetaSchema, MetaValue, ReceiptSchema, Schema,
+    TxIndexSchema, TxLocation,
 };
 use crate::state_tree::{PreparedState, key_hash};
 use crate::store::Store;
+use crate::{history, index, prune};
 use bayledger_types::{Hash, SealedBlock, pb};
 
 /// Everything committed with one block.
@@ -79,8 +82,13 @@ impl StoredTx {
 }
 
 /// Adds the prepared state's tree nodes, values, stale-node index, preimages,
-/// flat-state updates, state root and latest height to `batch`.
-fn stage_state(batch: &mut SchemaBatch, state: &PreparedState) {
+/// flat-state updates, history and stale values, state root and latest
+/// height to `batch`.
+fn stage_state(
+    db: &SchemaDb,
+    batch: &mut SchemaBatch,
+    state: &PreparedState,
+) -> Result<(), StorageError> {
     let nodes = &state.batch.node_batch;
     for (key, node) in nodes.nodes() {
         batch.put::<JmtNodeSchema>(key, node);
@@ -88,13 +96,7 @@ fn stage_state(batch: &mut SchemaBatch, state: &PreparedState) {
     for ((version, key_hash), value) in nodes.values() {
         batch.put::<JmtValueSchema>(&JmtValueKey { key_hash: *key_hash, version: *version }, value);
     }
-    for stale in &state.batch.stale_node_index_batch {
-        let key = StaleNodeKey {
-            stale_since: stale.stale_since_version,
-            node_key: stale.node_key.clone(),
-        };
-        batch.put::<JmtStaleSchema>(&key, &());
-    }
+    prune::stage_stale_nodes(batch, state);
     for (key, value) in &state.writes {
         batch.put::<KeyPreimageSchema>(&key_hash(key), key);
         match value {
@@ -102,8 +104,10 @@ fn stage_state(batch: &mut SchemaBatch, state: &PreparedState) {
             None => batch.delete::<FlatStateSchema>(key),
         }
     }
+    history::stage(db, batch, state.version, &state.writes)?;
     batch.put::<MetaSchema>(&MetaKey::StateRoot(state.version), &MetaValue::Hash(state.root));
     batch.put::<MetaSchema>(&MetaKey::LatestHeight, &MetaValue::Height(state.version));
+    Ok(())
 }
 
 impl CommittedChain for Store {
@@ -138,7 +142,11 @@ impl Store {
             return Ok(());
         }
         let mut batch = SchemaBatch::new();
-        stage_state(&mut batch, &state);
+        stage_state(&self.db, &mut batch, &state)?;
+        batch.put::<MetaSchema>(
+            &MetaKey::IndexVersion,
+            &MetaValue::Height(crate::reindex::INDEX_VERSION),
+        );
         batch.put::<MetaSchema>(&MetaKey::GenesisHash, &MetaValue::Hash(genesis_hash));
         batch.put::<MetaSchema>(&MetaKey::ChainId, &MetaValue::Text(chain_id.to_string()));
         self.db.write(batch)?;
@@ -179,8 +187,12 @@ impl Store {
             batch.put::<TxIndexSchema>(tx_hash, &TxLocation { height, index });
             batch.put::<ReceiptSchema>(tx_hash, receipt);
         }
-        stage_state(&mut batch, &c.state);
+        index::stage(&mut batch, block, c.commit, c.receipts)?;
+        stage_state(&self.db, &mut batch, &c.state)?;
         self.db.write(batch)?;
+        if let Some(pruner) = &self.pruner {
+            pruner.committed(height);
+        }
         tracing::debug!(height, %hash, txs = tx_hashes.len(), state_root = %c.state.root, "committed block");
         Ok(())
     }

@@ -12,6 +12,8 @@
 
 use crate::blocks::{BlockCommit, StoredTx};
 use crate::error::StorageError;
+use crate::index::{EventQuery, IndexedEvent, Page, PageRequest, TxQuery};
+use crate::schema::{BlockSummary, TxSummary};
 use crate::state_tree::PreparedState;
 use crate::state_view::{HistoricalState, LatestState};
 use crate::store::{ProvenValue, Store};
@@ -61,14 +63,30 @@ pub trait ChainStore: Send + Sync {
     fn tx(&self, hash: &Hash) -> Result<Option<StoredTx>, StorageError>;
     /// Receipt of a committed transaction.
     fn receipt(&self, hash: &Hash) -> Result<Option<pb::Receipt>, StorageError>;
-    /// Value of `key` after `version` with a proof against that version's root.
+    /// Value of `key` after `version` with a proof against that version's
+    /// root ([`StorageError::Pruned`] below the earliest retained version).
     fn get_with_proof(&self, key: &[u8], version: u64) -> Result<ProvenValue, StorageError>;
     /// The latest committed state, frozen when created: point reads and
     /// prefix iteration.
     fn latest_state(&self) -> Result<Box<dyn StateView + '_>, StorageError>;
-    /// The state after committed `version`: point reads only (`next` fails
-    /// with [`StorageError::IterationUnsupported`]).
+    /// The state after committed `version`: point reads and prefix
+    /// iteration ([`StorageError::Pruned`] below the earliest retained
+    /// version).
     fn state_at(&self, version: u64) -> Result<Box<dyn StateView + '_>, StorageError>;
+    /// Earliest state version still readable (0 unless pruned).
+    fn earliest_state(&self) -> Result<u64, StorageError>;
+    /// Up to `limit` (at most [`crate::index::MAX_PAGE`]) block summaries,
+    /// from height `highest` down.
+    fn list_blocks(&self, highest: u64, limit: usize) -> Result<Vec<BlockSummary>, StorageError>;
+    /// A page of transactions by sender or contract.
+    fn list_txs(&self, query: TxQuery, page: &PageRequest)
+    -> Result<Page<TxSummary>, StorageError>;
+    /// A page of events matching `query`.
+    fn list_events(
+        &self,
+        query: &EventQuery,
+        page: &PageRequest,
+    ) -> Result<Page<IndexedEvent>, StorageError>;
 }
 
 impl StateView for LatestState<'_> {
@@ -160,5 +178,29 @@ impl ChainStore for Store {
 
     fn state_at(&self, version: u64) -> Result<Box<dyn StateView + '_>, StorageError> {
         Ok(Box::new(Store::state_at(self, version)?))
+    }
+
+    fn earliest_state(&self) -> Result<u64, StorageError> {
+        Store::earliest_state(self)
+    }
+
+    fn list_blocks(&self, highest: u64, limit: usize) -> Result<Vec<BlockSummary>, StorageError> {
+        Store::list_blocks(self, highest, limit)
+    }
+
+    fn list_txs(
+        &self,
+        query: TxQuery,
+        page: &PageRequest,
+    ) -> Result<Page<TxSummary>, StorageError> {
+        Store::list_txs(self, query, page)
+    }
+
+    fn list_events(
+        &self,
+        query: &EventQuery,
+        page: &PageRequest,
+    ) -> Result<Page<IndexedEvent>, StorageError> {
+        Store::list_events(self, query, page)
     }
 }

@@ -6,9 +6,12 @@
 //! (property-tested in this module).
 
 use crate::error::CodecError;
-use crate::schema::{JmtValueKey, MetaKey, MetaValue, StaleNodeKey, TxLocation};
+use crate::schema::{
+    BlockSummary, EventPos, HistoryKey, JmtValueKey, MetaKey, MetaValue, Scoped, StaleNodeKey,
+    StoredEvent, TxLocation, TxSummary, ValueStaleKey,
+};
 use bayledger_types::canonical::decode_canonical;
-use bayledger_types::{Hash, SealedBlock, pb};
+use bayledger_types::{Address, Hash, SealedBlock, pb};
 use jmt::KeyHash;
 use jmt::storage::{NibblePath, Node, NodeKey};
 use prost::Message;
@@ -196,6 +199,9 @@ const META_LATEST_HEIGHT: u8 = 1;
 const META_GENESIS_HASH: u8 = 2;
 const META_CHAIN_ID: u8 = 3;
 const META_STATE_ROOT: u8 = 4;
+const META_EARLIEST_STATE: u8 = 5;
+const META_PRUNED_THROUGH: u8 = 6;
+const META_INDEX_VERSION: u8 = 7;
 
 /// One tag byte, then (for per-version entries) the version BE.
 impl KeyCodec for MetaKey {
@@ -205,6 +211,9 @@ impl KeyCodec for MetaKey {
             MetaKey::GenesisHash => vec![META_GENESIS_HASH],
             MetaKey::ChainId => vec![META_CHAIN_ID],
             MetaKey::StateRoot(v) => [&[META_STATE_ROOT][..], &v.to_be_bytes()].concat(),
+            MetaKey::EarliestState => vec![META_EARLIEST_STATE],
+            MetaKey::PrunedThrough => vec![META_PRUNED_THROUGH],
+            MetaKey::IndexVersion => vec![META_INDEX_VERSION],
         }
     }
     fn decode_key(bytes: &[u8]) -> Result<Self, CodecError> {
@@ -213,6 +222,9 @@ impl KeyCodec for MetaKey {
             Some((&META_GENESIS_HASH, [])) => Ok(MetaKey::GenesisHash),
             Some((&META_CHAIN_ID, [])) => Ok(MetaKey::ChainId),
             Some((&META_STATE_ROOT, rest)) => Ok(MetaKey::StateRoot(u64::decode_key(rest)?)),
+            Some((&META_EARLIEST_STATE, [])) => Ok(MetaKey::EarliestState),
+            Some((&META_PRUNED_THROUGH, [])) => Ok(MetaKey::PrunedThrough),
+            Some((&META_INDEX_VERSION, [])) => Ok(MetaKey::IndexVersion),
             _ => Err(CodecError::new("meta key", "unknown tag or trailing bytes")),
         }
     }
@@ -359,6 +371,231 @@ impl KeyCodec for StaleNodeKey {
     }
 }
 
+// --- history, pruning and indexes ------------------------------------------
+
+/// Terminator of an escaped key: below every continuation (`0x00 0xff` or a
+/// byte `>= 0x01`), so a key sorts before its extensions.
+const KEY_END: [u8; 2] = [0x00, 0x01];
+
+/// Escapes `key` (`0x00` → `0x00 0xff`): order- and prefix-preserving, so
+/// `escape(p)` is a prefix of `escape(k)` exactly when `p` is a prefix of `k`.
+pub(crate) fn escape_key(key: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(key.len() + 2);
+    for &b in key {
+        out.push(b);
+        if b == 0 {
+            out.push(0xff);
+        }
+    }
+    out
+}
+
+/// `escape(key) ‖ 0x00 0x01`: followed by anything, it sorts after every entry
+/// of `key` and before every entry of a longer key.
+pub(crate) fn history_key_start(key: &[u8]) -> Vec<u8> {
+    [escape_key(key).as_slice(), &KEY_END].concat()
+}
+
+/// `escape(key) ‖ 0x00 0x01 ‖ !version BE`.
+impl KeyCodec for HistoryKey {
+    fn encode_key(&self) -> Vec<u8> {
+        [history_key_start(&self.key).as_slice(), &(!self.version).to_be_bytes()].concat()
+    }
+    fn decode_key(bytes: &[u8]) -> Result<Self, CodecError> {
+        const WHAT: &str = "history key";
+        let mut key = Vec::new();
+        let mut i = 0;
+        loop {
+            match (bytes.get(i), bytes.get(i + 1)) {
+                (None, _) => return Err(CodecError::new(WHAT, "unterminated key")),
+                (Some(0), Some(0xff)) => key.push(0),
+                (Some(0), Some(1)) => break,
+                (Some(0), _) => return Err(CodecError::new(WHAT, "bad escape")),
+                (Some(&b), _) => {
+                    key.push(b);
+                    i += 1;
+                    continue;
+                }
+            }
+            i += 2;
+        }
+        let inverted = fixed::<8>(WHAT, &bytes[i + 2..])?;
+        Ok(HistoryKey { key, version: !u64::from_be_bytes(inverted) })
+    }
+}
+
+/// `stale since BE ‖ version BE ‖ key`.
+impl KeyCodec for ValueStaleKey {
+    fn encode_key(&self) -> Vec<u8> {
+        [self.stale_since.to_be_bytes().as_slice(), &self.version.to_be_bytes(), &self.key].concat()
+    }
+    fn decode_key(bytes: &[u8]) -> Result<Self, CodecError> {
+        let (since, rest) = split::<8>("value stale key", bytes)?;
+        let (version, key) = split::<8>("value stale key", rest)?;
+        Ok(ValueStaleKey {
+            stale_since: u64::from_be_bytes(since),
+            version: u64::from_be_bytes(version),
+            key: key.to_vec(),
+        })
+    }
+}
+
+/// A fixed-length position at the end of an index key.
+pub trait Position: Sized + Copy {
+    /// Encoded length.
+    const LEN: usize;
+    /// Big-endian encoding (byte order = position order).
+    fn encode_pos(&self) -> Vec<u8>;
+    /// Parses exactly `LEN` bytes.
+    fn decode_pos(bytes: &[u8]) -> Result<Self, CodecError>;
+}
+
+impl Position for TxLocation {
+    const LEN: usize = 12;
+    fn encode_pos(&self) -> Vec<u8> {
+        self.encode_value()
+    }
+    fn decode_pos(bytes: &[u8]) -> Result<Self, CodecError> {
+        TxLocation::decode_value(bytes)
+    }
+}
+
+impl Position for EventPos {
+    const LEN: usize = 16;
+    fn encode_pos(&self) -> Vec<u8> {
+        [
+            self.height.to_be_bytes().as_slice(),
+            &self.tx_index.to_be_bytes(),
+            &self.event_index.to_be_bytes(),
+        ]
+        .concat()
+    }
+    fn decode_pos(bytes: &[u8]) -> Result<Self, CodecError> {
+        let b = fixed::<16>("event position", bytes)?;
+        let (h, rest) = split::<8>("event position", &b)?;
+        let (t, e) = split::<4>("event position", rest)?;
+        Ok(EventPos {
+            height: u64::from_be_bytes(h),
+            tx_index: u32::from_be_bytes(t),
+            event_index: u32::from_be_bytes(fixed("event position", e)?),
+        })
+    }
+}
+
+/// `height BE ‖ index BE`.
+impl KeyCodec for TxLocation {
+    fn encode_key(&self) -> Vec<u8> {
+        self.encode_pos()
+    }
+    fn decode_key(bytes: &[u8]) -> Result<Self, CodecError> {
+        TxLocation::decode_pos(bytes)
+    }
+}
+
+/// `height BE ‖ tx index BE ‖ event index BE`.
+impl KeyCodec for EventPos {
+    fn encode_key(&self) -> Vec<u8> {
+        self.encode_pos()
+    }
+    fn decode_key(bytes: &[u8]) -> Result<Self, CodecError> {
+        EventPos::decode_pos(bytes)
+    }
+}
+
+/// `scope ‖ position` (the position is the last `P::LEN` bytes).
+impl<P: Position> KeyCodec for Scoped<P> {
+    fn encode_key(&self) -> Vec<u8> {
+        [self.scope.as_slice(), &self.at.encode_pos()].concat()
+    }
+    fn decode_key(bytes: &[u8]) -> Result<Self, CodecError> {
+        let cut = bytes.len().checked_sub(P::LEN).ok_or_else(|| {
+            CodecError::new("index key", format!("{} bytes, shorter than a position", bytes.len()))
+        })?;
+        let (scope, at) = bytes.split_at(cut);
+        Ok(Scoped { scope: scope.to_vec(), at: P::decode_pos(at)? })
+    }
+}
+
+/// `hash ‖ time BE ‖ tx count BE ‖ signatures BE ‖ proposer` (the height is
+/// the key; decoded summaries carry height 0 until the reader sets it).
+impl ValueCodec for BlockSummary {
+    fn encode_value(&self) -> Vec<u8> {
+        [
+            self.hash.0.as_slice(),
+            &self.time_ms.to_be_bytes(),
+            &self.tx_count.to_be_bytes(),
+            &self.signatures.to_be_bytes(),
+            &self.proposer,
+        ]
+        .concat()
+    }
+    fn decode_value(bytes: &[u8]) -> Result<Self, CodecError> {
+        const WHAT: &str = "block summary";
+        let (hash, rest) = split::<32>(WHAT, bytes)?;
+        let (time, rest) = split::<8>(WHAT, rest)?;
+        let (txs, rest) = split::<4>(WHAT, rest)?;
+        let (sigs, proposer) = split::<4>(WHAT, rest)?;
+        Ok(BlockSummary {
+            height: 0,
+            hash: Hash(hash),
+            time_ms: u64::from_be_bytes(time),
+            proposer: proposer.to_vec(),
+            tx_count: u32::from_be_bytes(txs),
+            signatures: u32::from_be_bytes(sigs),
+        })
+    }
+}
+
+/// `tx hash ‖ height BE ‖ index BE ‖ sender ‖ status BE i32 ‖ fuel BE ‖
+/// [contract]` (the location is repeated so the value stands alone).
+impl ValueCodec for TxSummary {
+    fn encode_value(&self) -> Vec<u8> {
+        [
+            self.tx_hash.0.as_slice(),
+            &self.location.encode_pos(),
+            &self.sender.0,
+            &self.status.to_be_bytes(),
+            &self.fuel_used.to_be_bytes(),
+            self.contract.as_ref().map_or(&[][..], |c| &c.0[..]),
+        ]
+        .concat()
+    }
+    fn decode_value(bytes: &[u8]) -> Result<Self, CodecError> {
+        const WHAT: &str = "tx summary";
+        let (hash, rest) = split::<32>(WHAT, bytes)?;
+        let (location, rest) = split::<12>(WHAT, rest)?;
+        let (sender, rest) = split::<20>(WHAT, rest)?;
+        let (status, rest) = split::<4>(WHAT, rest)?;
+        let (fuel, contract) = split::<8>(WHAT, rest)?;
+        let contract = match contract.len() {
+            0 => None,
+            20 => Some(Address(fixed(WHAT, contract)?)),
+            n => return Err(CodecError::new(WHAT, format!("contract of {n} bytes"))),
+        };
+        Ok(TxSummary {
+            tx_hash: Hash(hash),
+            location: TxLocation::decode_pos(&location)?,
+            sender: Address(sender),
+            contract,
+            status: i32::from_be_bytes(status),
+            fuel_used: u64::from_be_bytes(fuel),
+        })
+    }
+}
+
+/// `tx hash ‖ pb::Event bytes`.
+impl ValueCodec for StoredEvent {
+    fn encode_value(&self) -> Vec<u8> {
+        [self.tx_hash.0.as_slice(), &self.event.encode_to_vec()].concat()
+    }
+    fn decode_value(bytes: &[u8]) -> Result<Self, CodecError> {
+        let (hash, event) = split::<32>("stored event", bytes)?;
+        let event =
+            pb::Event::decode(event).map_err(|e| CodecError::new("stored event", e.to_string()))?;
+        Ok(StoredEvent { tx_hash: Hash(hash), event })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,6 +668,35 @@ mod tests {
         value_round_trip(&Some(vec![]));
         value_round_trip(&None::<Vec<u8>>);
         key_round_trip(&JmtValueKey { key_hash: KeyHash([5; 32]), version: 1 << 40 });
+        key_round_trip(&ValueStaleKey { stale_since: 9, version: 3, key: b"k\0".to_vec() });
+        let at = EventPos { height: 7, tx_index: 2, event_index: 1 };
+        key_round_trip(&Scoped { scope: b"scope".to_vec(), at });
+        key_round_trip(&Scoped { scope: vec![], at: TxLocation { height: 1, index: 9 } });
+        value_round_trip(&BlockSummary {
+            height: 0,
+            hash: Hash::sha3(b"b"),
+            time_ms: 5,
+            proposer: vec![1; 20],
+            tx_count: 3,
+            signatures: 4,
+        });
+        for contract in [None, Some(Address([3; 20]))] {
+            value_round_trip(&TxSummary {
+                tx_hash: Hash::sha3(b"t"),
+                location: TxLocation { height: 4, index: 1 },
+                sender: Address([2; 20]),
+                contract,
+                status: 1,
+                fuel_used: 99,
+            });
+        }
+        value_round_trip(&StoredEvent {
+            tx_hash: Hash::sha3(b"t"),
+            event: pb::Event { contract: vec![1; 20], topic: "t".into(), data: b"{}".to_vec() },
+        });
+        for k in [MetaKey::EarliestState, MetaKey::PrunedThrough, MetaKey::IndexVersion] {
+            key_round_trip(&k);
+        }
         assert!(3u64.encode_key() < 256u64.encode_key());
     }
 
@@ -453,6 +719,28 @@ mod tests {
             let _ = Node::decode_value(&bytes);
             let _ = JmtValueKey::decode_key(&bytes);
             let _ = StaleNodeKey::decode_key(&bytes);
+            let _ = HistoryKey::decode_key(&bytes);
+            let _ = ValueStaleKey::decode_key(&bytes);
+            let _ = Scoped::<TxLocation>::decode_key(&bytes);
+            let _ = Scoped::<EventPos>::decode_key(&bytes);
+            let _ = BlockSummary::decode_value(&bytes);
+            let _ = TxSummary::decode_value(&bytes);
+            let _ = StoredEvent::decode_value(&bytes);
+        }
+
+        #[test]
+        fn history_keys_round_trip_and_sort_by_key_then_newest_first(
+            a in proptest::collection::vec(prop::sample::select(vec![0u8, 1, 2, 0xff]), 0..6),
+            b in proptest::collection::vec(prop::sample::select(vec![0u8, 1, 2, 0xff]), 0..6),
+            va in any::<u64>(),
+            vb in any::<u64>(),
+        ) {
+            let ka = HistoryKey { key: a.clone(), version: va };
+            let kb = HistoryKey { key: b.clone(), version: vb };
+            key_round_trip(&ka);
+            let expected = a.cmp(&b).then(vb.cmp(&va));
+            prop_assert_eq!(ka.encode_key().cmp(&kb.encode_key()), expected);
+            prop_assert_eq!(escape_key(&b).starts_with(&escape_key(&a)), b.starts_with(&a));
         }
 
         #[test]

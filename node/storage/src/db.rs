@@ -37,11 +37,13 @@ use std::path::Path;
 pub struct StoreConfig {
     /// Size of the LRU block cache shared by all column families.
     pub block_cache_bytes: usize,
+    /// Which state versions to keep.
+    pub pruning: crate::prune::Pruning,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        StoreConfig { block_cache_bytes: 64 << 20 }
+        StoreConfig { block_cache_bytes: 64 << 20, pruning: crate::prune::Pruning::Archive }
     }
 }
 
@@ -142,6 +144,17 @@ impl SchemaDb {
 
     /// Writes `batch` atomically, fsyncing the WAL before returning.
     pub fn write(&self, batch: SchemaBatch) -> Result<(), StorageError> {
+        self.write_with(batch, &self.write)
+    }
+
+    /// Writes `batch` atomically without waiting for the fsync: for work that
+    /// is idempotent and redone after a crash (pruning). The WAL keeps batch
+    /// order, so after a crash what survives is a prefix of the batches.
+    pub(crate) fn write_unsynced(&self, batch: SchemaBatch) -> Result<(), StorageError> {
+        self.write_with(batch, &WriteOptions::default())
+    }
+
+    fn write_with(&self, batch: SchemaBatch, opts: &WriteOptions) -> Result<(), StorageError> {
         let mut wb = WriteBatch::default();
         for op in batch.ops {
             let cf = cf_handle(&self.db, op.cf)?;
@@ -150,7 +163,7 @@ impl SchemaDb {
                 None => wb.delete_cf(cf, op.key),
             }
         }
-        self.db.write_opt(wb, &self.write)?;
+        self.db.write_opt(wb, opts)?;
         Ok(())
     }
 
@@ -269,6 +282,11 @@ impl SchemaBatch {
         self.ops.push(Op { cf: S::CF, key: key.encode_key(), value: None });
     }
 
+    /// The writes, in order: family, key, value (`None` = delete).
+    pub(crate) fn into_ops(self) -> impl Iterator<Item = (&'static str, Vec<u8>, Option<Vec<u8>>)> {
+        self.ops.into_iter().map(|op| (op.cf, op.key, op.value))
+    }
+
     /// Number of writes.
     pub fn len(&self) -> usize {
         self.ops.len()
@@ -331,8 +349,14 @@ impl<S: Schema> SchemaIterator<'_, S> {
 
     /// Positions at the last entry `<= key`, iterating backwards.
     pub fn seek_for_prev(&mut self, key: &S::Key) {
+        self.seek_for_prev_bytes(&key.encode_key());
+    }
+
+    /// Positions at the last entry whose encoded key is `<= bytes`,
+    /// iterating backwards.
+    pub fn seek_for_prev_bytes(&mut self, bytes: &[u8]) {
         self.direction = Direction::Backward;
-        self.inner.seek_for_prev(key.encode_key());
+        self.inner.seek_for_prev(bytes);
     }
 
     fn decode(key: &[u8], value: &[u8]) -> Result<(S::Key, S::Value), StorageError> {

@@ -166,9 +166,35 @@ pub enum StorageError {
         /// Latest committed version.
         latest: Option<u64>,
     },
-    /// Prefix iteration over a historical version.
+    /// Prefix iteration over a historical version (no store returns this
+    /// any more: both iterate every retained version).
     #[error("prefix iteration is only supported on the latest state")]
     IterationUnsupported,
+    /// A state version below the earliest one the store keeps.
+    #[error("state at height {height} is pruned; the earliest retained height is {earliest}")]
+    Pruned {
+        /// Requested height (version).
+        height: u64,
+        /// Earliest retained version.
+        earliest: u64,
+    },
+    /// The pruning thread could not be started.
+    #[error("cannot start the pruning thread: {0}")]
+    PrunerThread(#[source] std::io::Error),
+    /// A list cursor that this store did not issue for this list.
+    #[error("invalid cursor: {0}")]
+    BadCursor(String),
+    /// A list page of zero items.
+    #[error("limit must be at least 1")]
+    BadLimit,
+    /// A pruning policy that would not keep what the node needs.
+    #[error("keep_recent must be at least {min}, got {got}")]
+    BadPruning {
+        /// Smallest allowed value.
+        min: u64,
+        /// Configured value.
+        got: u64,
+    },
     /// A Merkle proof that does not verify.
     #[error("proof does not verify: {0}")]
     Proof(String),

@@ -9,8 +9,16 @@
 //! * [`blocks`]: [`Store::commit_genesis`] and [`Store::commit_block`] write
 //!   everything about a block in one synced write batch; block, commit,
 //!   transaction and receipt reads.
-//! * [`state_view`]: [`bayledger_types::StateReader`]s over the latest state
-//!   (RocksDB snapshot of the flat state) and over historical versions.
+//! * [`state_view`] / [`history`]: [`bayledger_types::StateReader`]s over
+//!   the latest state (RocksDB snapshot of the flat state) and over any
+//!   retained version (point reads from the tree's values, prefix iteration
+//!   from the versioned key order).
+//! * [`index`]: block summaries, transactions by sender/contract and events
+//!   by contract/topic/attribute, written in the block's batch, listed in
+//!   pages; [`reindex`] builds them for a database that predates them.
+//! * [`prune`]: the `archive` / `keep_recent` policy and the pruning of
+//!   stale tree nodes and superseded values, off the commit path.
+//! * [`kv`]: the ordered typed reads the two stores share.
 //! * [`chain_store`]: the [`ChainStore`] trait the node programs against,
 //!   implemented by [`Store`] and by [`mem_store`]'s [`MemChainStore`] (all in
 //!   memory: simulations and tests). Both check commits with the same rules
@@ -32,7 +40,12 @@ pub mod codec;
 mod commit_rules;
 pub mod db;
 pub mod error;
+pub mod history;
+pub mod index;
+pub mod kv;
 pub mod mem_store;
+pub mod prune;
+mod reindex;
 pub mod schema;
 pub mod state_tree;
 pub mod state_view;
@@ -42,7 +55,10 @@ pub use blocks::{BlockCommit, StoredTx};
 pub use chain_store::{ChainStore, StateView};
 pub use db::{Compression, SchemaDb, SchemaRead, StoreConfig};
 pub use error::{CodecError, StorageError};
+pub use index::{EventQuery, IndexedEvent, Page, PageRequest, TxQuery};
 pub use mem_store::MemChainStore;
+pub use prune::Pruning;
+pub use schema::{BlockSummary, EventPos, TxLocation, TxSummary};
 pub use state_tree::{
     MemStateTree, PreparedState, Sha3Hasher, StateProof, empty_root, key_hash, verify_proof,
 };

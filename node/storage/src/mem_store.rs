@@ -7,28 +7,34 @@
 //!   ones the RocksDB store computes for the same write sets;
 //! * commits are checked by the same `commit_rules` and applied
 //!   under one write lock, so readers see a block entirely or not at all;
-//! * state is kept per key as every version's value (`None` = deleted), so a
-//!   view of version `v` ignores later commits: the latest view is a snapshot
-//!   like RocksDB's, without copying the state.
-//!
-//! Nothing is ever pruned; memory grows with history.
+//! * the history, stale-value and index column families are kept in a
+//!   [`MemKv`] written through the same staging code as RocksDB's batches,
+//!   and read by the same history and index code; state is read from the
+//!   history at the view's version, so a view ignores later commits: the
+//!   latest view is a snapshot like RocksDB's, without copying the state;
+//! * with a [`Pruning`] policy it prunes inside the commit (no I/O), with
+//!   the same rule as RocksDB's pruning thread. One difference: a view that
+//!   was opened on a version that is pruned afterwards fails its next read
+//!   with [`StorageError::Pruned`] (RocksDB's views keep a snapshot).
 
 mod view;
 
 use crate::blocks::{BlockCommit, StoredTx};
 use crate::chain_store::{ChainStore, StateView};
 use crate::commit_rules::{self, BlockCheck, CommittedChain, GenesisCheck};
+use crate::db::SchemaBatch;
 use crate::error::StorageError;
-use crate::schema::TxLocation;
+use crate::history;
+use crate::index::{self, EventQuery, IndexedEvent, Page, PageRequest, TxQuery};
+use crate::kv::MemKv;
+use crate::prune::{self, Pruning};
+use crate::schema::{BlockSummary, TxLocation, TxSummary};
 use crate::state_tree::{self, MemStateTree, PreparedState};
 use crate::store::ProvenValue;
 use bayledger_types::{Hash, SealedBlock, WriteSet, pb};
 use parking_lot::RwLock;
 use std::collections::BTreeMap;
 use view::MemStateView;
-
-/// Every version of one state key's value, by version.
-type Versions = BTreeMap<u64, Option<Vec<u8>>>;
 
 /// The in-memory chain store. Reads take a read lock briefly; commits take
 /// the write lock for their checks and writes.
@@ -49,7 +55,13 @@ struct Inner {
     txs: BTreeMap<Hash, TxLocation>,
     receipts: BTreeMap<Hash, pb::Receipt>,
     tree: MemStateTree,
-    state: BTreeMap<Vec<u8>, Versions>,
+    /// History, stale-value and index families.
+    kv: MemKv,
+    pruning: Pruning,
+    /// Earliest retained version.
+    earliest: u64,
+    /// Highest version whose stale entries are deleted.
+    pruned_through: u64,
 }
 
 impl std::fmt::Debug for MemChainStore {
@@ -63,27 +75,75 @@ impl std::fmt::Debug for MemChainStore {
 }
 
 impl MemChainStore {
-    /// An empty store (no genesis yet).
+    /// An empty store (no genesis yet) that keeps every version.
     pub fn new() -> MemChainStore {
         MemChainStore::default()
+    }
+
+    /// An empty store that prunes by `pruning`.
+    pub fn with_pruning(pruning: Pruning) -> Result<MemChainStore, StorageError> {
+        let store = MemChainStore::default();
+        store.inner.write().pruning = pruning.check()?;
+        Ok(store)
+    }
+
+    /// Earliest state version still readable.
+    pub fn earliest_state(&self) -> u64 {
+        self.inner.read().earliest
+    }
+
+    /// Stored tree nodes, versioned values and history entries (to observe
+    /// what pruning removed).
+    pub fn sizes(&self) -> (usize, usize, usize) {
+        let inner = self.inner.read();
+        let (nodes, values) = inner.tree.size();
+        (
+            nodes,
+            values,
+            inner.kv.len(<crate::schema::StateHistorySchema as crate::schema::Schema>::CF),
+        )
     }
 }
 
 impl Inner {
-    /// Writes a checked state: tree nodes and values, per-key versions, root
-    /// and latest height.
-    fn apply_state(&mut self, state: &PreparedState) {
+    /// Writes a checked state: tree nodes and values, history, stale
+    /// indexes, root and latest height; then prunes.
+    fn apply_state(&mut self, state: &PreparedState) -> Result<(), StorageError> {
+        let mut batch = SchemaBatch::new();
+        history::stage(&self.kv, &mut batch, state.version, &state.writes)?;
+        prune::stage_stale_nodes(&mut batch, state);
+        self.kv.apply(batch);
         self.tree.write(state);
-        for (key, value) in &state.writes {
-            self.state.entry(key.clone()).or_default().insert(state.version, value.clone());
-        }
         self.roots.insert(state.version, state.root);
         self.latest = Some(state.version);
+        self.prune(state.version)
     }
 
-    /// Root of committed `version`.
-    fn committed_root(&self, version: u64) -> Result<Hash, StorageError> {
+    /// Prunes to the policy's earliest version for `latest`.
+    fn prune(&mut self, latest: u64) -> Result<(), StorageError> {
+        self.earliest = self.earliest.max(self.pruning.earliest(latest));
+        for since in self.pruned_through + 1..=self.earliest {
+            let mut batch = SchemaBatch::new();
+            let stale = prune::stage_version(&self.kv, &mut batch, since)?;
+            self.kv.apply(batch);
+            self.tree.remove(&stale);
+            self.pruned_through = since;
+        }
+        Ok(())
+    }
+
+    /// Fails unless `version` is committed and retained.
+    fn check_readable(&self, version: u64) -> Result<(), StorageError> {
         commit_rules::check_committed(version, self.latest)?;
+        if version < self.earliest {
+            return Err(StorageError::Pruned { height: version, earliest: self.earliest });
+        }
+        Ok(())
+    }
+
+    /// Root of committed, retained `version`.
+    fn committed_root(&self, version: u64) -> Result<Hash, StorageError> {
+        self.check_readable(version)?;
         self.roots
             .get(&version)
             .copied()
@@ -144,7 +204,7 @@ impl ChainStore for MemChainStore {
         {
             return Ok(());
         }
-        inner.apply_state(&state);
+        inner.apply_state(&state)?;
         inner.genesis_hash = Some(genesis_hash);
         inner.chain_id = Some(chain_id.to_string());
         Ok(())
@@ -158,6 +218,9 @@ impl ChainStore for MemChainStore {
             BlockCheck::Append { tx_hashes } => tx_hashes,
         };
         let (height, hash) = (block.height(), block.hash());
+        let mut batch = SchemaBatch::new();
+        index::stage(&mut batch, &block, c.commit, c.receipts)?;
+        inner.kv.apply(batch);
         for (index, (tx_hash, receipt)) in tx_hashes.iter().zip(c.receipts).enumerate() {
             // The block's body matched its u32 tx_count when it was decoded.
             let index = index as u32;
@@ -167,8 +230,7 @@ impl ChainStore for MemChainStore {
         inner.heights.insert(hash, height);
         inner.commits.insert(height, c.commit.clone());
         inner.blocks.insert(height, block);
-        inner.apply_state(&c.state);
-        Ok(())
+        inner.apply_state(&c.state)
     }
 
     fn block_by_height(&self, height: u64) -> Result<Option<SealedBlock>, StorageError> {
@@ -209,11 +271,35 @@ impl ChainStore for MemChainStore {
         let inner = self.inner.read();
         let version = inner.latest.ok_or(StorageError::NotInitialised)?;
         let root = inner.committed_root(version)?;
-        Ok(Box::new(MemStateView::latest(&self.inner, version, root)))
+        Ok(Box::new(MemStateView::new(&self.inner, version, root)))
     }
 
     fn state_at(&self, version: u64) -> Result<Box<dyn StateView + '_>, StorageError> {
         let root = self.inner.read().committed_root(version)?;
-        Ok(Box::new(MemStateView::historical(&self.inner, version, root)))
+        Ok(Box::new(MemStateView::new(&self.inner, version, root)))
+    }
+
+    fn earliest_state(&self) -> Result<u64, StorageError> {
+        Ok(self.inner.read().earliest)
+    }
+
+    fn list_blocks(&self, highest: u64, limit: usize) -> Result<Vec<BlockSummary>, StorageError> {
+        index::list_blocks(&self.inner.read().kv, highest, limit)
+    }
+
+    fn list_txs(
+        &self,
+        query: TxQuery,
+        page: &PageRequest,
+    ) -> Result<Page<TxSummary>, StorageError> {
+        index::list_txs(&self.inner.read().kv, query, page)
+    }
+
+    fn list_events(
+        &self,
+        query: &EventQuery,
+        page: &PageRequest,
+    ) -> Result<Page<IndexedEvent>, StorageError> {
+        index::list_events(&self.inner.read().kv, query, page)
     }
 }

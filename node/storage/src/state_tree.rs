@@ -3,7 +3,9 @@
 //!
 //! * A state key `k` sits at `KeyHash(SHA3-256(k))`; values are hashed with
 //!   SHA3-256 too ([`Sha3Hasher`]), and jmt adds its own domain separation for
-//!   leaf and internal nodes.
+//!   leaf and internal nodes. The proof primitives live in
+//!   `bayledger_types::proof` (verifiers need them without this crate) and
+//!   are re-exported here.
 //! * [`PreparedState`] is the result of applying a block's write set to the
 //!   parent version *in memory*: the new root and the tree nodes to write. The
 //!   block producer puts the root in the header, then hands the prepared state
@@ -18,54 +20,26 @@
 use crate::db::SchemaRead;
 use crate::error::StorageError;
 use crate::schema::{JmtNodeSchema, JmtValueKey, JmtValueSchema};
-use bayledger_types::{Hash, WriteSet};
+pub use bayledger_types::proof::{Sha3Hasher, StateProof, key_hash};
+use bayledger_types::{Hash, WriteSet, proof};
 use jmt::storage::{LeafNode, Node, NodeKey, TreeReader, TreeUpdateBatch};
-use jmt::{JellyfishMerkleTree, KeyHash, OwnedValue, RootHash, SimpleHasher, Version};
-use sha3::{Digest, Sha3_256};
+use jmt::{JellyfishMerkleTree, KeyHash, OwnedValue, Version};
 use std::collections::{BTreeMap, HashMap};
-
-/// SHA3-256 as jmt's hasher.
-#[derive(Debug, Clone, Default)]
-pub struct Sha3Hasher(Sha3_256);
-
-impl SimpleHasher for Sha3Hasher {
-    fn new() -> Self {
-        Sha3Hasher(Sha3_256::new())
-    }
-
-    fn update(&mut self, data: &[u8]) {
-        Digest::update(&mut self.0, data);
-    }
-
-    fn finalize(self) -> [u8; 32] {
-        self.0.finalize().into()
-    }
-}
-
-/// A Merkle proof of a value (or of its absence) in the state tree.
-pub type StateProof = jmt::proof::SparseMerkleProof<Sha3Hasher>;
 
 /// The tree's root when it holds nothing.
 pub fn empty_root() -> Hash {
     Hash(JellyfishMerkleTree::<MemStateTree, Sha3Hasher>::EMPTY_ROOT.0)
 }
 
-/// Position of a state key in the tree: SHA3-256 of the key.
-pub fn key_hash(key: &[u8]) -> KeyHash {
-    KeyHash::with::<Sha3Hasher>(key)
-}
-
 /// Checks `proof` shows that `key` has `value` (`None`: is absent) in the
-/// state whose root is `root`.
+/// state whose root is `root` ([`bayledger_types::proof::verify_proof`]).
 pub fn verify_proof(
     root: Hash,
     key: &[u8],
     value: Option<&[u8]>,
     proof: &StateProof,
 ) -> Result<(), StorageError> {
-    proof
-        .verify(RootHash(root.0), key_hash(key), value)
-        .map_err(|e| StorageError::Proof(format!("{e:#}")))
+    proof::verify_proof(root, key, value, proof).map_err(|e| StorageError::Proof(e.to_string()))
 }
 
 /// A state version computed but not yet written: the output of
@@ -190,6 +164,21 @@ impl MemStateTree {
         self.latest = Some(prepared.version);
     }
 
+    /// Drops what pruning found stale (nodes and superseded values).
+    pub(crate) fn remove(&mut self, stale: &crate::prune::Stale) {
+        for node in &stale.nodes {
+            self.nodes.remove(node);
+        }
+        for (hash, version) in &stale.values {
+            self.values.remove(&(*hash, *version));
+        }
+    }
+
+    /// Number of stored nodes and versioned values.
+    pub fn size(&self) -> (usize, usize) {
+        (self.nodes.len(), self.values.len())
+    }
+
     /// Latest applied version.
     pub fn latest_version(&self) -> Option<u64> {
         self.latest
@@ -238,6 +227,7 @@ pub(crate) fn root_node_key_bytes(version: u64) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::codec::KeyCodec;
+    use sha3::{Digest, Sha3_256};
 
     fn ws(entries: &[(&[u8], Option<&[u8]>)]) -> WriteSet {
         entries.iter().map(|(k, v)| (k.to_vec(), v.map(|v| v.to_vec()))).collect()

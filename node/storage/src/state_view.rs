@@ -4,13 +4,14 @@
 //!   snapshot: point reads and ordered prefix iteration, all at one version.
 //!   Because a block is one atomic write batch, the snapshot holds either all
 //!   of a block's writes or none of them.
-//! * [`HistoricalState`] reads any committed version from the tree's
-//!   versioned values (`jmt_values`). It supports point reads only: ordered
-//!   iteration would need a versioned copy of the key order, which the store
-//!   does not keep; `next` returns an error saying so.
+//! * [`HistoricalState`] reads any retained version through a snapshot
+//!   taken when the version was known to be retained: point reads from the
+//!   tree's versioned values (`jmt_values`), prefix iteration from the
+//!   versioned copy of the key order (`state_history`, [`crate::history`]).
 
-use crate::db::{DbSnapshot, SchemaDb, SchemaRead};
+use crate::db::{DbSnapshot, SchemaRead};
 use crate::error::StorageError;
+use crate::history;
 use crate::schema::{FlatStateSchema, MetaKey};
 use crate::state_tree::{self, key_hash};
 use crate::store::{meta_hash, meta_height};
@@ -86,17 +87,17 @@ impl StateReader for LatestState<'_> {
     }
 }
 
-/// The state after a committed version (point reads only).
+/// The state after a committed, retained version.
 #[derive(Debug)]
 pub struct HistoricalState<'a> {
-    db: &'a SchemaDb,
+    snapshot: DbSnapshot<'a>,
     version: u64,
     root: Hash,
 }
 
 impl<'a> HistoricalState<'a> {
-    pub(crate) fn new(db: &'a SchemaDb, version: u64, root: Hash) -> HistoricalState<'a> {
-        HistoricalState { db, version, root }
+    pub(crate) fn new(snapshot: DbSnapshot<'a>, version: u64, root: Hash) -> HistoricalState<'a> {
+        HistoricalState { snapshot, version, root }
     }
 
     /// Version (height) of this view.
@@ -111,16 +112,15 @@ impl<'a> HistoricalState<'a> {
 }
 
 impl StateReader for HistoricalState<'_> {
-    /// Committed versions never change, so no snapshot is needed.
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
-        Ok(state_tree::value_at(self.db, key_hash(key), self.version)?)
+        Ok(state_tree::value_at(&self.snapshot, key_hash(key), self.version)?)
     }
 
     fn next(
         &self,
-        _prefix: &[u8],
-        _after: Option<&[u8]>,
+        prefix: &[u8],
+        after: Option<&[u8]>,
     ) -> Result<Option<(Vec<u8>, Vec<u8>)>, StateError> {
-        Err(StorageError::IterationUnsupported.into())
+        Ok(history::next_at(&self.snapshot, self.version, prefix, after)?)
     }
 }

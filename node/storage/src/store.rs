@@ -1,15 +1,20 @@
-//! [`Store`]: the node's database handle. Chain metadata and state reads are
-//! here; block commits and block reads are in [`crate::blocks`].
+//! [`Store`]: the node's database handle. Chain metadata, state reads and
+//! index lists are here; block commits and block reads are in
+//! [`crate::blocks`], the upgrade of a database written before the history
+//! and index families existed in [`crate::reindex`].
 
 use crate::commit_rules;
 use crate::db::{Compression, SchemaDb, SchemaRead, StoreConfig};
 use crate::error::{CodecError, StorageError};
-use crate::schema::{MetaKey, MetaSchema, MetaValue, Schema};
+use crate::index::{self, EventQuery, IndexedEvent, Page, PageRequest, TxQuery};
+use crate::prune::{self, Pruner, Pruning};
+use crate::schema::{BlockSummary, MetaKey, MetaSchema, MetaValue, Schema, TxSummary};
 use crate::state_tree::{self, PreparedState, StateProof, TreeStore};
 use crate::state_view::{HistoricalState, LatestState};
 use bayledger_types::{Hash, WriteSet};
 use parking_lot::Mutex;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The node's storage: blocks, commits, transactions, receipts and the
 /// versioned, authenticated state.
@@ -18,9 +23,15 @@ use std::path::Path;
 /// commit; commits are serialised by an internal lock.
 #[derive(Debug)]
 pub struct Store {
-    pub(crate) db: SchemaDb,
+    /// Stops and joins the pruning thread (before the database closes).
+    pub(crate) pruner: Option<Pruner>,
+    pub(crate) db: Arc<SchemaDb>,
     /// Held while a commit checks the latest height and writes its batch.
     pub(crate) commit_lock: Mutex<()>,
+    pub(crate) pruning: Pruning,
+    /// Serialises pruning runs (the thread's and [`Store::prune_now`]), so
+    /// the earliest-version marker only moves forwards.
+    pub(crate) prune_lock: Arc<Mutex<()>>,
 }
 
 /// A value with a Merkle proof against the state root of its version.
@@ -69,10 +80,42 @@ impl Store {
         Store::open_with(path, &StoreConfig::default())
     }
 
-    /// Opens (or creates) the store in directory `path`.
+    /// Opens (or creates) the store in directory `path`. A database written
+    /// before the history and index families existed is brought up to date
+    /// first (see [`crate::reindex`]); with a pruning policy, the pruning
+    /// thread starts and catches up.
     pub fn open_with(path: impl AsRef<Path>, config: &StoreConfig) -> Result<Store, StorageError> {
-        let db = SchemaDb::open(path.as_ref(), config)?;
-        Ok(Store { db, commit_lock: Mutex::new(()) })
+        let pruning = config.pruning.check()?;
+        let db = Arc::new(SchemaDb::open(path.as_ref(), config)?);
+        crate::reindex::upgrade(&db)?;
+        let prune_lock = Arc::new(Mutex::new(()));
+        let pruner = match pruning {
+            Pruning::Archive => None,
+            Pruning::KeepRecent(_) => Some(Pruner::start(db.clone(), pruning, prune_lock.clone())?),
+        };
+        Ok(Store { pruner, db, commit_lock: Mutex::new(()), pruning, prune_lock })
+    }
+
+    /// The pruning policy.
+    pub fn pruning(&self) -> Pruning {
+        self.pruning
+    }
+
+    /// Prunes to the policy's earliest version for the latest height now,
+    /// on the calling thread (the pruning thread does this after commits;
+    /// tests and tools call it to wait for the result).
+    pub fn prune_now(&self) -> Result<(), StorageError> {
+        if let Some(latest) = self.latest_height()? {
+            let never = std::sync::atomic::AtomicBool::new(false);
+            let _guard = self.prune_lock.lock();
+            prune::prune_to(&self.db, self.pruning.earliest(latest), &never)?;
+        }
+        Ok(())
+    }
+
+    /// Earliest state version still readable (0 when nothing was pruned).
+    pub fn earliest_state(&self) -> Result<u64, StorageError> {
+        prune::earliest_state(&*self.db)
     }
 
     /// The typed database underneath (read-only use: writes go through
@@ -88,12 +131,12 @@ impl Store {
 
     /// Latest committed height: `None` before genesis, `Some(0)` after genesis.
     pub fn latest_height(&self) -> Result<Option<u64>, StorageError> {
-        meta_height(&self.db)
+        meta_height(&*self.db)
     }
 
     /// Hash of the genesis the store was initialised with.
     pub fn genesis_hash(&self) -> Result<Option<Hash>, StorageError> {
-        meta_hash(&self.db, MetaKey::GenesisHash)
+        meta_hash(&*self.db, MetaKey::GenesisHash)
     }
 
     /// Chain id recorded at genesis.
@@ -107,7 +150,7 @@ impl Store {
 
     /// State root after `version` (`None` if not committed).
     pub fn state_root(&self, version: u64) -> Result<Option<Hash>, StorageError> {
-        meta_hash(&self.db, MetaKey::StateRoot(version))
+        meta_hash(&*self.db, MetaKey::StateRoot(version))
     }
 
     /// Computes state `version` = state `version - 1` + `writes` without
@@ -124,27 +167,35 @@ impl Store {
         writes: &WriteSet,
     ) -> Result<PreparedState, StorageError> {
         commit_rules::check_prepare(version, self.latest_height()?)?;
-        state_tree::prepare(&TreeStore(&self.db), version, writes)
+        state_tree::prepare(&TreeStore(&*self.db), version, writes)
     }
 
-    fn check_version(&self, version: u64) -> Result<(), StorageError> {
-        commit_rules::check_committed(version, self.latest_height()?)
+    /// A snapshot in which `version` is committed and retained, with its
+    /// root: reads through it see the version whole, whatever the pruner
+    /// deletes afterwards.
+    fn retained_snapshot(
+        &self,
+        version: u64,
+    ) -> Result<(crate::db::DbSnapshot<'_>, Hash), StorageError> {
+        let snapshot = self.db.snapshot();
+        commit_rules::check_committed(version, meta_height(&snapshot)?)?;
+        prune::check_retained(&snapshot, version)?;
+        let root = meta_hash(&snapshot, MetaKey::StateRoot(version))?
+            .ok_or(StorageError::UnknownVersion { version, latest: Some(version) })?;
+        Ok((snapshot, root))
     }
 
     /// Value of `key` after `version` (from the versioned values of the tree).
     pub fn get_at(&self, key: &[u8], version: u64) -> Result<Option<Vec<u8>>, StorageError> {
-        self.check_version(version)?;
-        state_tree::value_at(&self.db, state_tree::key_hash(key), version)
+        let (snapshot, _) = self.retained_snapshot(version)?;
+        state_tree::value_at(&snapshot, state_tree::key_hash(key), version)
     }
 
     /// Value of `key` after `version` with a proof against that version's
     /// state root; the proof shows absence when the value is `None`.
     pub fn get_with_proof(&self, key: &[u8], version: u64) -> Result<ProvenValue, StorageError> {
-        self.check_version(version)?;
-        let root = self
-            .state_root(version)?
-            .ok_or(StorageError::UnknownVersion { version, latest: Some(version) })?;
-        let (value, proof) = state_tree::get_with_proof(&TreeStore(&self.db), key, version)?;
+        let (snapshot, root) = self.retained_snapshot(version)?;
+        let (value, proof) = state_tree::get_with_proof(&TreeStore(&snapshot), key, version)?;
         Ok(ProvenValue { value, proof, root, version })
     }
 
@@ -154,14 +205,38 @@ impl Store {
         LatestState::new(self.db.snapshot())
     }
 
-    /// A view of the state after committed `version`. Point reads only:
-    /// `StateReader::next` fails with "prefix iteration is only supported on
-    /// the latest state".
+    /// A view of the state after committed, retained `version`: point reads
+    /// and prefix iteration (a version below the earliest retained one fails
+    /// with [`StorageError::Pruned`]).
     pub fn state_at(&self, version: u64) -> Result<HistoricalState<'_>, StorageError> {
-        self.check_version(version)?;
-        let root = self
-            .state_root(version)?
-            .ok_or(StorageError::UnknownVersion { version, latest: Some(version) })?;
-        Ok(HistoricalState::new(&self.db, version, root))
+        let (snapshot, root) = self.retained_snapshot(version)?;
+        Ok(HistoricalState::new(snapshot, version, root))
+    }
+
+    /// Up to `limit` block summaries from height `highest` down.
+    pub fn list_blocks(
+        &self,
+        highest: u64,
+        limit: usize,
+    ) -> Result<Vec<BlockSummary>, StorageError> {
+        index::list_blocks(&self.db.snapshot(), highest, limit)
+    }
+
+    /// A page of transactions by sender or contract.
+    pub fn list_txs(
+        &self,
+        query: TxQuery,
+        page: &PageRequest,
+    ) -> Result<Page<TxSummary>, StorageError> {
+        index::list_txs(&self.db.snapshot(), query, page)
+    }
+
+    /// A page of events.
+    pub fn list_events(
+        &self,
+        query: &EventQuery,
+        page: &PageRequest,
+    ) -> Result<Page<IndexedEvent>, StorageError> {
+        index::list_events(&self.db.snapshot(), query, page)
     }
 }

@@ -1,44 +1,32 @@
 //! [`MemStateView`]: the [`StateView`] of the in-memory store. It reads the
-//! per-key version maps at its version, taking the store's read lock for each
-//! read only, so a view never blocks a commit and never sees one.
+//! state history at its version, taking the store's read lock for each read
+//! only, so a view never blocks a commit and never sees one.
 
-use super::{Inner, Versions};
+use super::Inner;
 use crate::chain_store::StateView;
-use crate::error::StorageError;
+use crate::history;
 use bayledger_types::{Hash, StateError, StateReader};
 use parking_lot::RwLock;
-use std::ops::Bound;
 
 /// The state after one committed version of a [`super::MemChainStore`].
 pub(super) struct MemStateView<'a> {
     inner: &'a RwLock<Inner>,
     version: u64,
     root: Hash,
-    /// Prefix iteration is offered on the latest state only, as by the
-    /// RocksDB store.
-    iterable: bool,
 }
 
 impl<'a> MemStateView<'a> {
-    /// The latest state (`version` is the latest committed version).
-    pub(super) fn latest(inner: &'a RwLock<Inner>, version: u64, root: Hash) -> Self {
-        MemStateView { inner, version, root, iterable: true }
+    /// The state after `version` (committed, with root `root`).
+    pub(super) fn new(inner: &'a RwLock<Inner>, version: u64, root: Hash) -> Self {
+        MemStateView { inner, version, root }
     }
-
-    /// A historical state: point reads only.
-    pub(super) fn historical(inner: &'a RwLock<Inner>, version: u64, root: Hash) -> Self {
-        MemStateView { inner, version, root, iterable: false }
-    }
-}
-
-/// The value in `versions` as of `version` (`None`: never written or deleted).
-fn value_at(versions: &Versions, version: u64) -> Option<Vec<u8>> {
-    versions.range(..=version).next_back().and_then(|(_, v)| v.clone())
 }
 
 impl StateReader for MemStateView<'_> {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
-        Ok(self.inner.read().state.get(key).and_then(|v| value_at(v, self.version)))
+        let inner = self.inner.read();
+        inner.check_readable(self.version)?;
+        Ok(history::value_at(&inner.kv, key, self.version)?)
     }
 
     fn next(
@@ -46,19 +34,9 @@ impl StateReader for MemStateView<'_> {
         prefix: &[u8],
         after: Option<&[u8]>,
     ) -> Result<Option<(Vec<u8>, Vec<u8>)>, StateError> {
-        if !self.iterable {
-            return Err(StorageError::IterationUnsupported.into());
-        }
-        let lower = match after {
-            Some(a) if a >= prefix => Bound::Excluded(a),
-            _ => Bound::Included(prefix),
-        };
         let inner = self.inner.read();
-        Ok(inner
-            .state
-            .range::<[u8], _>((lower, Bound::Unbounded))
-            .take_while(|(k, _)| k.starts_with(prefix))
-            .find_map(|(k, versions)| value_at(versions, self.version).map(|v| (k.clone(), v))))
+        inner.check_readable(self.version)?;
+        Ok(history::next_at(&inner.kv, self.version, prefix, after)?)
     }
 }
 

@@ -148,3 +148,66 @@ pub fn expected_state(height: u64) -> bayledger_types::MemState {
     }
     s
 }
+
+/// The sender of [`signed_tx`].
+pub fn tx_sender() -> bayledger_types::Address {
+    bayledger_types::SecretKey::from_bytes(&[7; 32]).expect("valid key").address()
+}
+
+/// The contract [`signed_tx`] calls.
+pub const CALLED: [u8; 20] = [1; 20];
+
+/// Receipts for `txs` in which transaction `n` (its nonce) emits two events:
+/// `("t{n % 3}", {"n": n, "kind": "even"|"odd", "deep": {...}})` from the
+/// called contract and `("other", {"n": n})` from another one.
+pub fn receipts_with_events(txs: &[Vec<u8>]) -> Vec<pb::Receipt> {
+    txs.iter()
+        .map(|t| {
+            let tx = bayledger_types::tx::DecodedTx::decode(t, usize::MAX).expect("decodes");
+            let n = tx.body.nonce;
+            let kind = if n.is_multiple_of(2) { "even" } else { "odd" };
+            pb::Receipt {
+                tx_hash: tx.hash.0.to_vec(),
+                status: pb::ExecStatus::Ok as i32,
+                fuel_used: n,
+                events: vec![
+                    pb::Event {
+                        contract: CALLED.to_vec(),
+                        topic: format!("t{}", n % 3),
+                        data: format!(r#"{{"n":{n},"kind":"{kind}","deep":{{"x":1}}}}"#)
+                            .into_bytes(),
+                    },
+                    pb::Event {
+                        contract: vec![2; 20],
+                        topic: "other".into(),
+                        data: format!(r#"{{"n":{n}}}"#).into_bytes(),
+                    },
+                ],
+                ..Default::default()
+            }
+        })
+        .collect()
+}
+
+/// Commits the deterministic state of `height` in a block whose
+/// transactions emit events ([`receipts_with_events`]); returns the block
+/// and receipts.
+pub fn commit_with_events(store: &dyn ChainStore, height: u64) -> (SealedBlock, Vec<pb::Receipt>) {
+    let state = store.prepare_state(height, &writes_for(height)).expect("prepares");
+    let txs: Vec<Vec<u8>> = (0..height % 4).map(|i| signed_tx(height * 10 + i)).collect();
+    let mut b = build(height, parent_of(store, height), txs, state.root);
+    b.receipts = receipts_with_events(&b.block.txs);
+    let mut header = b.block.header.header.clone();
+    header.receipts_root = receipts_root(&b.receipts).0.to_vec();
+    b.block.header = SealedHeader::seal(header);
+    b.commit.block_hash = b.block.hash().0.to_vec();
+    store
+        .commit_block(BlockCommit {
+            block: &b.block,
+            commit: &b.commit,
+            receipts: &b.receipts,
+            state,
+        })
+        .expect("commits");
+    (b.block, b.receipts)
+}

@@ -1,0 +1,110 @@
+//! Versioned state in key order (`state_history`), so that a past version
+//! can be iterated by prefix like the latest one.
+//!
+//! Every write of a block adds `(key, version) → value` (`None` for a
+//! delete); the encoding ([`HistoryKey`]) puts one key's versions together,
+//! newest first, and keys in byte order. The value of `key` at version `v` is
+//! the first entry at or after `(key, v)` if it belongs to `key`. When a
+//! write supersedes an earlier version of its key, the block's batch also
+//! records that in `value_stale`, which tells the pruner which versioned
+//! values no retained version can read any more.
+//!
+//! Point reads at a version keep coming from the tree's own versioned values
+//! (`jmt_values`, what proofs are checked against); this family serves
+//! iteration, and point reads in the in-memory store.
+
+use crate::codec::{KeyCodec, escape_key, history_key_start};
+use crate::db::SchemaBatch;
+use crate::error::StorageError;
+use crate::kv::{Dir, KvRead};
+use crate::schema::{HistoryKey, StateHistorySchema, ValueStaleKey, ValueStaleSchema};
+use bayledger_types::WriteSet;
+
+/// A state entry: key and value.
+type Entry = (Vec<u8>, Vec<u8>);
+
+/// Adds `version`'s writes to the history and the superseded values to the
+/// stale-value index. `reader` sees the committed versions below `version`.
+pub(crate) fn stage(
+    reader: &impl KvRead,
+    batch: &mut SchemaBatch,
+    version: u64,
+    writes: &WriteSet,
+) -> Result<(), StorageError> {
+    for (key, value) in writes {
+        if let Some(previous) = newest_version(reader, key)?
+            && previous < version
+        {
+            let stale = ValueStaleKey { stale_since: version, version: previous, key: key.clone() };
+            batch.put::<ValueStaleSchema>(&stale, &());
+        }
+        batch.put::<StateHistorySchema>(&HistoryKey { key: key.clone(), version }, value);
+    }
+    Ok(())
+}
+
+/// The newest version that wrote `key`.
+fn newest_version(reader: &impl KvRead, key: &[u8]) -> Result<Option<u64>, StorageError> {
+    let mut found = None;
+    reader.kv_walk::<StateHistorySchema>(&history_key_start(key), Dir::Forward, &mut |_,
+                                                                                       (
+        k,
+        _,
+    )| {
+        if k.key == key {
+            found = Some(k.version);
+        }
+        Ok(false)
+    })?;
+    Ok(found)
+}
+
+/// The value of `key` at `version` (`None`: never written, or deleted).
+pub(crate) fn value_at(
+    reader: &impl KvRead,
+    key: &[u8],
+    version: u64,
+) -> Result<Option<Vec<u8>>, StorageError> {
+    let mut found = None;
+    let from = HistoryKey { key: key.to_vec(), version }.encode_key();
+    reader.kv_walk::<StateHistorySchema>(&from, Dir::Forward, &mut |_, (k, v)| {
+        if k.key == key {
+            found = v;
+        }
+        Ok(false)
+    })?;
+    Ok(found)
+}
+
+/// The smallest key with `prefix`, greater than `after` (or at least
+/// `prefix` when `after` is `None` or below it), that holds a value at
+/// `version`, with that value: `StateReader::next` at a version.
+pub(crate) fn next_at(
+    reader: &impl KvRead,
+    version: u64,
+    prefix: &[u8],
+    after: Option<&[u8]>,
+) -> Result<Option<Entry>, StorageError> {
+    let escaped_prefix = escape_key(prefix);
+    // Position just past every entry of `after` (its entries all start with
+    // `history_key_start(after)`, which is followed by 8 bytes).
+    let mut from = match after {
+        Some(a) if a >= prefix => [history_key_start(a).as_slice(), &[0xff; 9]].concat(),
+        _ => escaped_prefix.clone(),
+    };
+    loop {
+        // The next key at or after `from`.
+        let mut candidate = None;
+        reader.kv_walk::<StateHistorySchema>(&from, Dir::Forward, &mut |raw, (k, _)| {
+            if raw.starts_with(&escaped_prefix) {
+                candidate = Some(k.key);
+            }
+            Ok(false)
+        })?;
+        let Some(key) = candidate else { return Ok(None) };
+        if let Some(value) = value_at(reader, &key, version)? {
+            return Ok(Some((key, value)));
+        }
+        from = [history_key_start(&key).as_slice(), &[0xff; 9]].concat();
+    }
+}
