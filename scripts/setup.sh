@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building Bayledger needs on a fresh Debian machine, idempotently:
 # Debian's RocksDB (linked instead of compiling its C++), libclang (bindgen),
-# and the wasm32v1-none Rust target for contracts.
+# the wasm32v1-none Rust target for contracts, and Chromium (the explorer's
+# browser tests drive it headless over the DevTools protocol).
 set -euo pipefail
 
-packages=(librocksdb-dev libclang-dev pkg-config)
+packages=(librocksdb-dev libclang-dev pkg-config chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -2,11 +2,13 @@
 //! `evidence.rs`, `faults.rs`; each includes it with `mod support;`): a
 //! `bayledger testnet` on 127.0.0.1 with every node moved to free ports, node
 //! processes whose log is teed to `<home>/node.log`, bounded waits, and the
-//! tail of every node's log on stderr when a test fails.
+//! tail of every node's log on stderr when a test fails; [`chromium`] drives a
+//! headless browser for the explorer tests (`explorer.rs`).
 //!
 //! Not every test file uses every helper.
 #![allow(dead_code)]
 
+pub mod chromium;
 pub mod invariants;
 
 use bayledger_node::config::NodeConfig;
