@@ -5,6 +5,8 @@
 //! - [`system`]: typed clients for the system contracts (hash registry, DIDs, credentials,
 //!   consent).
 //! - [`vc`]: W3C Verifiable Credentials 2.0 as ES256K `vc+jwt` (sign, decode, verify).
+//! - [`light`]: light verification — signed headers, validator-set changes and state
+//!   proofs checked from a trust anchor, offline or through [`light::LightClient`].
 //! - [`client`]: a gRPC client for a node, with helpers that fetch the chain id,
 //!   nonce and height, sign, broadcast and wait for the commit.
 //!
@@ -16,6 +18,7 @@
 pub mod client;
 pub mod error;
 pub mod keystore;
+pub mod light;
 pub mod system;
 pub mod tx;
 pub mod vc;

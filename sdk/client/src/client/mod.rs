@@ -43,6 +43,7 @@ pub struct Client {
     tx: TxServiceClient<Channel>,
     block: BlockServiceClient<Channel>,
     state: StateServiceClient<Channel>,
+    channel: Channel,
     fuel_limit: u64,
     commit_timeout: Duration,
     expiry_blocks: u64,
@@ -72,9 +73,10 @@ impl Client {
             block: BlockServiceClient::new(channel.clone())
                 .max_decoding_message_size(MAX_MESSAGE_BYTES)
                 .max_encoding_message_size(MAX_MESSAGE_BYTES),
-            state: StateServiceClient::new(channel)
+            state: StateServiceClient::new(channel.clone())
                 .max_decoding_message_size(MAX_MESSAGE_BYTES)
                 .max_encoding_message_size(MAX_MESSAGE_BYTES),
+            channel,
             url,
             fuel_limit: crate::tx::DEFAULT_FUEL_LIMIT,
             commit_timeout: DEFAULT_COMMIT_TIMEOUT,
@@ -85,6 +87,11 @@ impl Client {
     /// The node URL.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The HTTP/2 channel to the node (for other services' clients, e.g. the light client's).
+    pub fn channel(&self) -> Channel {
+        self.channel.clone()
     }
 
     /// Fuel limit of the helpers' transactions (default 5,000,000).
@@ -113,7 +120,7 @@ impl Client {
 
     /// An account's next nonce and the height it was read at.
     pub async fn account(&self, address: &Address) -> Result<AccountInfo, SdkError> {
-        let req = api::GetAccountRequest { address: address.0.to_vec() };
+        let req = api::GetAccountRequest { address: address.0.to_vec(), height: 0 };
         let r = self.state.clone().get_account(unary(req)).await?.into_inner();
         if !r.address.is_empty() && r.address != address.0 {
             return Err(SdkError::BadResponse(format!(
@@ -232,14 +239,19 @@ impl Client {
         msg: Vec<u8>,
         fuel_limit: u64,
     ) -> Result<QueryResult, SdkError> {
-        let req = api::QueryContractRequest { contract: contract.0.to_vec(), msg, fuel_limit };
+        let req = api::QueryContractRequest {
+            contract: contract.0.to_vec(),
+            msg,
+            fuel_limit,
+            ..Default::default()
+        };
         let r = self.state.clone().query_contract(unary(req)).await?.into_inner();
         Ok(QueryResult { data: r.data, fuel_used: r.fuel_used, height: r.height })
     }
 
     /// A contract's metadata.
     pub async fn contract_info(&self, contract: &Address) -> Result<pb::ContractInfo, SdkError> {
-        let req = api::GetContractRequest { address: contract.0.to_vec() };
+        let req = api::GetContractRequest { address: contract.0.to_vec(), height: 0 };
         let r = self.state.clone().get_contract(unary(req)).await?.into_inner();
         r.info.ok_or_else(|| SdkError::NotFound(format!("no contract at {contract}")))
     }
@@ -269,7 +281,7 @@ impl BlockSubscription {
     }
 }
 
-fn unary<T>(msg: T) -> tonic::Request<T> {
+pub(crate) fn unary<T>(msg: T) -> tonic::Request<T> {
     let mut req = tonic::Request::new(msg);
     req.set_timeout(DEFAULT_RPC_TIMEOUT);
     req
