@@ -21,7 +21,7 @@ pub(crate) const EXPORT_CALL: &str = "call";
 pub(crate) const EXPORT_INSTANTIATE: &str = "instantiate";
 /// Read-only entry point (optional).
 pub(crate) const EXPORT_QUERY: &str = "query";
-/// Reserved for governed upgrades (optional).
+/// Run after a governed in-place upgrade (optional; code without it cannot be migrated to).
 pub(crate) const EXPORT_MIGRATE: &str = "migrate";
 
 /// Largest storage key a contract may use, in bytes.
@@ -88,6 +88,7 @@ pub(crate) const IMPORTS: &[(&str, Sig)] = &[
     ("secp256k1_recover", Sig { params: &[I32, I32, I32], results: &[I32] }),
     ("call_contract", Sig { params: &[I32, I32, I32, I64], results: &[I64] }),
     ("query_contract", Sig { params: &[I32, I32, I32], results: &[I64] }),
+    ("system_apply", Sig { params: &[I32, I32], results: &[I64] }),
     ("set_return", Sig { params: &[I32, I32], results: &[] }),
     ("abort", Sig { params: &[I32, I32], results: &[] }),
 ];

@@ -17,6 +17,8 @@ pub(crate) enum Entry {
     Instantiate,
     Call,
     Query,
+    /// After a governed code switch (`system_apply` `Migrate`).
+    Migrate,
 }
 
 impl Entry {
@@ -25,6 +27,7 @@ impl Entry {
             Entry::Instantiate => abi::EXPORT_INSTANTIATE,
             Entry::Call => abi::EXPORT_CALL,
             Entry::Query => abi::EXPORT_QUERY,
+            Entry::Migrate => abi::EXPORT_MIGRATE,
         }
     }
 }
@@ -114,8 +117,16 @@ pub(crate) async fn run_entry(
     call: EntryCall,
 ) -> Result<Vec<u8>, Failure> {
     let port = store.data().port.clone();
-    let code = match port.load(call.contract).await? {
+    // A frozen contract still answers queries and can be migrated (to fix it).
+    let allow_frozen = matches!(call.entry, Entry::Query | Entry::Migrate);
+    let code = match port.load(call.contract, allow_frozen).await? {
         Loaded::Found(code) => code,
+        Loaded::Frozen => {
+            return Err(Failure::contract(
+                ExecStatus::Rejected,
+                format!("contract {} is frozen by governance", call.contract),
+            ));
+        }
         Loaded::Unknown => {
             return Err(Failure::contract(
                 ExecStatus::Rejected,
@@ -133,6 +144,7 @@ pub(crate) async fn run_entry(
         Entry::Call => true,
         Entry::Instantiate => code.exports.instantiate,
         Entry::Query => code.exports.query,
+        Entry::Migrate => code.exports.migrate,
     };
     if !present {
         if call.entry == Entry::Instantiate {

@@ -8,6 +8,7 @@ use crate::fuel;
 use crate::host::{self, HostCtx, HostError};
 use crate::overlay::Overlay;
 use crate::port::{self, Loaded, Port, StateOp, StateReply};
+use crate::system::{self, ActionCtx, SystemError};
 use crate::validate::{CodeInfo, ValidationError, validate_code};
 use bayledger_types::{Address, Hash, StateReader, pb, state_keys};
 use prost::Message;
@@ -261,7 +262,22 @@ impl Shared {
                 overlay.revert(checkpoint);
                 StateReply::Done
             }
-            StateOp::Load(contract) => StateReply::Contract(self.load(overlay, contract)?),
+            StateOp::Load { contract, allow_frozen } => {
+                if !allow_frozen && system::is_frozen(overlay, &contract)? {
+                    StateReply::Contract(Loaded::Frozen)
+                } else {
+                    StateReply::Contract(self.load(overlay, contract)?)
+                }
+            }
+            StateOp::System { action, height, caller } => {
+                let ctx = ActionCtx { height, caller, code_limits: &self.cfg.code_limits };
+                StateReply::System(match system::apply(overlay, &action, ctx) {
+                    Ok(applied) => Ok(applied),
+                    Err(SystemError::Refused(reason)) => Err(reason),
+                    Err(SystemError::State(e)) => return Err(e.into()),
+                    Err(corrupt) => return Err(HostError::internal(corrupt.to_string())),
+                })
+            }
         })
     }
 

@@ -61,6 +61,9 @@ pub struct HostCosts {
     /// `call_contract` and `query_contract`, fixed part (the callee's own
     /// instantiation and execution come out of the fuel it is given).
     pub nested_call_base: u64,
+    /// `system_apply`, fixed part (plus `copy_per_byte` of the action; a migration's
+    /// `migrate` run is charged like a nested call).
+    pub system_apply_base: u64,
 }
 
 /// The host costs in force.
@@ -84,6 +87,7 @@ pub const HOST_COSTS: HostCosts = HostCosts {
     secp256k1_verify: 150_000,
     secp256k1_recover: 200_000,
     nested_call_base: 10_000,
+    system_apply_base: 50_000,
 };
 
 /// The per-operator fuel table given to the engine.
@@ -337,7 +341,7 @@ mod tests {
         let rendered = format!("{HOST_COSTS:?}");
         assert_eq!(
             bayledger_types::Hash::sha3(rendered.as_bytes()).to_hex(),
-            "eaf8d75c8fa46ba32123bc5b770147aa0feca35db11859a982b8085033b46fa9"
+            "9ea6456a334add618b142eaf1e5b42880ec2fa5c3d1df6edd2988acdccaeb4b4"
         );
     }
 

@@ -10,6 +10,8 @@
 //!   Everything a contract or sender can get wrong is an outcome with a status;
 //!   [`VmError`] is reserved for failures of the node itself (storage, engine).
 //! * [`fuel`] holds the consensus-critical cost tables.
+//! * [`system`] applies the governance contract's system actions (`system_apply`, ADR 0012)
+//!   and puts scheduled validator and parameter changes in force at the end of a block.
 //! * `testing::TestChain` (feature `test-utils`) runs real contracts in memory.
 //!
 //! Everything that influences results is consensus-critical: the engine configuration
@@ -28,6 +30,7 @@ pub mod fuel;
 mod host;
 mod overlay;
 mod port;
+pub mod system;
 pub mod validate;
 
 #[cfg(any(test, feature = "test-utils"))]

@@ -13,7 +13,9 @@ use crate::cache::LoadedCode;
 use crate::error::VmError;
 use crate::host::HostError;
 use crate::overlay::Checkpoint;
+use crate::system::Applied;
 use bayledger_types::Address;
+use governance::action::SystemAction;
 use parking_lot::Mutex;
 use std::future::Future;
 use std::pin::Pin;
@@ -31,8 +33,18 @@ pub(crate) enum StateOp {
     Delete(Vec<u8>),
     Checkpoint,
     Revert(Checkpoint),
-    /// The contract at an address: its metadata and compiled code.
-    Load(Address),
+    /// The contract at an address: its metadata and compiled code (`Frozen` instead if it is
+    /// frozen and `allow_frozen` is false).
+    Load {
+        contract: Address,
+        allow_frozen: bool,
+    },
+    /// A system action of the governance contract (`system_apply`).
+    System {
+        action: Box<SystemAction>,
+        height: u64,
+        caller: Address,
+    },
 }
 
 /// A contract looked up for execution.
@@ -42,6 +54,8 @@ pub(crate) enum Loaded {
     Unknown,
     /// The code in state no longer passes validation; the message says why.
     Invalid(String),
+    /// Governance froze the contract.
+    Frozen,
 }
 
 /// The answer to a [`StateOp`].
@@ -51,6 +65,8 @@ pub(crate) enum StateReply {
     Done,
     Checkpoint(Checkpoint),
     Contract(Loaded),
+    /// A system action was applied (or refused, with the reason).
+    System(Result<Applied, String>),
 }
 
 #[derive(Default)]
@@ -137,9 +153,26 @@ impl Port {
         }
     }
 
-    pub(crate) async fn load(&self, contract: Address) -> Result<Loaded, HostError> {
-        match self.request(StateOp::Load(contract)).await? {
+    pub(crate) async fn load(
+        &self,
+        contract: Address,
+        allow_frozen: bool,
+    ) -> Result<Loaded, HostError> {
+        match self.request(StateOp::Load { contract, allow_frozen }).await? {
             StateReply::Contract(c) => Ok(c),
+            _ => Err(protocol_error()),
+        }
+    }
+
+    pub(crate) async fn system(
+        &self,
+        action: SystemAction,
+        height: u64,
+        caller: Address,
+    ) -> Result<Result<Applied, String>, HostError> {
+        let op = StateOp::System { action: Box::new(action), height, caller };
+        match self.request(op).await? {
+            StateReply::System(r) => Ok(r),
             _ => Err(protocol_error()),
         }
     }

@@ -21,7 +21,7 @@ fn fuel_error(e: wasmtime::Error) -> HostError {
 
 /// Reports a callee failure: the reason goes to the result buffer, the return is
 /// `-(len + 1)`.
-fn failed(caller: &mut Caller<'_, HostCtx>, reason: String) -> Result<i64, HostError> {
+pub(super) fn failed(caller: &mut Caller<'_, HostCtx>, reason: String) -> Result<i64, HostError> {
     let n = guest::set_result(caller, reason.into_bytes())?;
     Ok(-n - 1)
 }
@@ -42,16 +42,30 @@ async fn nested(
     charge_call(caller, cost(HOST_COSTS.nested_call_base, HOST_COSTS.copy_per_byte, 20 + msg_len))?;
     let target = Address(guest::read_array(caller, func, addr_ptr)?);
     let msg = guest::read(caller, func, msg_ptr, msg_len)?;
+    match run_nested(caller, entry, target, msg, fuel).await? {
+        Ok(data) => guest::set_result(caller, data),
+        Err(reason) => failed(caller, reason),
+    }
+}
 
+/// Runs `entry` of `target` nested in the running frame (which becomes its caller), with at
+/// most `fuel` (0 or less: all that is left). A failing callee's writes and events are
+/// reverted and its reason returned as `Ok(Err(reason))`; `Err` is a node failure.
+pub(super) async fn run_nested(
+    caller: &mut Caller<'_, HostCtx>,
+    entry: Entry,
+    target: Address,
+    msg: Vec<u8>,
+    fuel: i64,
+) -> Result<Result<Vec<u8>, String>, HostError> {
     let ctx = caller.data();
     let frame = ctx.frame()?;
     let (me, read_only) = (frame.contract, frame.read_only || entry == Entry::Query);
     let max_depth = ctx.limits.max_call_depth;
     if ctx.frames.len() >= max_depth as usize {
-        return failed(
-            caller,
-            format!("call depth limit exceeded (at most {max_depth} nested entry points)"),
-        );
+        return Ok(Err(format!(
+            "call depth limit exceeded (at most {max_depth} nested entry points)"
+        )));
     }
 
     // The callee burns from its own allowance; the caller keeps the rest.
@@ -73,11 +87,11 @@ async fn nested(
     caller.set_fuel(remaining.saturating_sub(burned)).map_err(fuel_error)?;
 
     match result {
-        Ok(data) => guest::set_result(caller, data),
+        Ok(data) => Ok(Ok(data)),
         Err(Failure::Contract { message, .. }) => {
             port.revert(checkpoint).await?;
             caller.data_mut().events.truncate(events);
-            failed(caller, message)
+            Ok(Err(message))
         }
         Err(Failure::Node(e)) => Err(HostError::Node(e)),
     }

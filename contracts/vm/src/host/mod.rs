@@ -11,6 +11,7 @@ mod env;
 mod guest;
 mod output;
 mod storage;
+mod system;
 
 use crate::config::{VmConfig, memory_limit_bytes};
 use crate::error::VmError;
@@ -157,5 +158,6 @@ pub(crate) fn linker(engine: &Engine) -> wasmtime::Result<Linker<HostCtx>> {
     output::register(&mut linker)?;
     crypto::register(&mut linker)?;
     calls::register(&mut linker)?;
+    system::register(&mut linker)?;
     Ok(linker)
 }

@@ -1,0 +1,147 @@
+//! Validator changes at a height. `SetValidator` records an update under
+//! `sys/validators/pending/<effective height>`; the end of block `effective height - 1`
+//! applies that height's updates, in order, to `sys/validators`. An update is accepted only if
+//! the effective height is above the current one and the set stays valid — non-empty, names
+//! distinct, total power at most [`MAX_TOTAL_POWER`] — at every pending height from now on.
+
+use super::SystemError;
+use crate::overlay::Overlay;
+use bayledger_genesis::MAX_TOTAL_POWER;
+use bayledger_types::{Address, StateReader, pb, state_keys};
+use prost::Message;
+
+/// One change to the set: `power` 0 removes the validator; an empty `name` keeps the name.
+#[derive(Debug, Clone, Copy)]
+pub struct Update<'a> {
+    /// Compressed consensus key.
+    pub pub_key: [u8; 33],
+    /// New voting power.
+    pub power: u64,
+    /// New name (required for a new validator).
+    pub name: &'a str,
+}
+
+/// The set in force for the next block (`sys/validators`).
+pub fn current(state: &dyn StateReader) -> Result<pb::ValidatorSet, SystemError> {
+    let key = state_keys::VALIDATORS;
+    let bytes =
+        state.get(key)?.ok_or_else(|| SystemError::corrupt(key, "no validator set in state"))?;
+    pb::ValidatorSet::decode(bytes.as_slice()).map_err(|e| SystemError::corrupt(key, e))
+}
+
+fn pending(state: &dyn StateReader, height: u64) -> Result<Option<pb::ValidatorSet>, SystemError> {
+    let key = state_keys::pending_validators(height);
+    state
+        .get(&key)?
+        .map(|b| pb::ValidatorSet::decode(b.as_slice()).map_err(|e| SystemError::corrupt(&key, e)))
+        .transpose()
+}
+
+/// Every pending schedule, by effective height (ascending).
+fn all_pending(state: &dyn StateReader) -> Result<Vec<(u64, pb::ValidatorSet)>, SystemError> {
+    let prefix = state_keys::PENDING_VALIDATORS_PREFIX;
+    let mut out = Vec::new();
+    let mut after: Option<Vec<u8>> = None;
+    while let Some((key, value)) = state.next(prefix, after.as_deref())? {
+        let height = <[u8; 8]>::try_from(&key[prefix.len()..])
+            .map(u64::from_be_bytes)
+            .map_err(|_| SystemError::corrupt(&key, "height is not 8 bytes"))?;
+        let updates = pb::ValidatorSet::decode(value.as_slice())
+            .map_err(|e| SystemError::corrupt(&key, e))?;
+        out.push((height, updates));
+        after = Some(key);
+    }
+    Ok(out)
+}
+
+/// Records `update` for `effective_height` after checking the set it leads to.
+pub(super) fn schedule(
+    overlay: &mut Overlay<'_>,
+    height: u64,
+    effective_height: u64,
+    update: Update<'_>,
+) -> Result<(), SystemError> {
+    if effective_height <= height {
+        return Err(SystemError::refused(format!(
+            "effective_height {effective_height} must be above the current height {height}"
+        )));
+    }
+    let entry = pb::Validator {
+        address: Address::from_compressed_pubkey(&update.pub_key).0.to_vec(),
+        pub_key: update.pub_key.to_vec(),
+        power: update.power,
+        name: update.name.to_string(),
+    };
+    let mut schedule = all_pending(overlay)?;
+    match schedule.iter_mut().find(|(h, _)| *h == effective_height) {
+        Some((_, updates)) => updates.validators.push(entry),
+        None => {
+            let pos = schedule.partition_point(|(h, _)| *h < effective_height);
+            schedule.insert(pos, (effective_height, pb::ValidatorSet { validators: vec![entry] }));
+        }
+    }
+    let mut set = current(overlay)?;
+    for (h, updates) in &schedule {
+        apply_updates(&mut set, &updates.validators)
+            .map_err(|why| SystemError::refused(format!("validator set at height {h}: {why}")))?;
+    }
+    let updates = schedule
+        .into_iter()
+        .find_map(|(h, u)| (h == effective_height).then_some(u))
+        .unwrap_or_default();
+    overlay.put(state_keys::pending_validators(effective_height), updates.encode_to_vec());
+    Ok(())
+}
+
+/// Applies the updates scheduled for `effective_height`, if any, and drops the schedule.
+pub(super) fn apply_pending(
+    overlay: &mut Overlay<'_>,
+    effective_height: u64,
+) -> Result<(), SystemError> {
+    let Some(updates) = pending(overlay, effective_height)? else { return Ok(()) };
+    let mut set = current(overlay)?;
+    let key = state_keys::pending_validators(effective_height);
+    // Checked against this very sequence when scheduled; failing here means corrupt state.
+    apply_updates(&mut set, &updates.validators).map_err(|why| SystemError::corrupt(&key, why))?;
+    overlay.put(state_keys::validators(), set.encode_to_vec());
+    overlay.delete(key);
+    Ok(())
+}
+
+/// Applies `updates` in order; the result must be a valid set.
+pub fn apply_updates(set: &mut pb::ValidatorSet, updates: &[pb::Validator]) -> Result<(), String> {
+    for u in updates {
+        let position = set.validators.iter().position(|v| v.pub_key == u.pub_key);
+        let key = format!("0x{}", hex::encode(&u.pub_key));
+        match (position, u.power) {
+            (None, 0) => return Err(format!("{key} is not a validator, so it cannot be removed")),
+            (Some(i), 0) => {
+                set.validators.remove(i);
+            }
+            (Some(i), power) => {
+                let v = &mut set.validators[i];
+                v.power = power;
+                if !u.name.is_empty() {
+                    v.name = u.name.clone();
+                }
+            }
+            (None, _) if u.name.is_empty() => {
+                return Err(format!("new validator {key} needs a name"));
+            }
+            (None, _) => set.validators.push(u.clone()),
+        }
+    }
+    if set.validators.is_empty() {
+        return Err("no validator would be left".into());
+    }
+    let total = set.validators.iter().try_fold(0u64, |t, v| t.checked_add(v.power));
+    if total.is_none_or(|t| t > MAX_TOTAL_POWER) {
+        return Err(format!("total power would exceed {MAX_TOTAL_POWER}"));
+    }
+    for (i, v) in set.validators.iter().enumerate() {
+        if set.validators[..i].iter().any(|w| w.name == v.name) {
+            return Err(format!("two validators would be named {:?}", v.name));
+        }
+    }
+    Ok(())
+}
