@@ -5,6 +5,8 @@
 //! - [`system`]: typed clients for the system contracts (hash registry, DIDs, credentials,
 //!   consent).
 //! - [`vc`]: W3C Verifiable Credentials 2.0 as ES256K `vc+jwt` (sign, decode, verify).
+//! - [`bundle`]: verification bundles — one system-contract record with its proofs, header,
+//!   commit and validator-set changes, checkable offline against a trust anchor.
 //! - [`light`]: light verification — signed headers, validator-set changes and state
 //!   proofs checked from a trust anchor, offline or through [`light::LightClient`].
 //! - [`client`]: a gRPC client for a node, with helpers that fetch the chain id,
@@ -15,6 +17,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bundle;
 pub mod client;
 pub mod error;
 pub mod keystore;
