@@ -11,6 +11,7 @@
 
 use crate::config::NodeConfig;
 use bayledger_genesis::Genesis;
+pub use bayledger_system_contracts::{Committee, CommitteeMember};
 use bayledger_system_contracts::{SystemConfig, with_system_contracts};
 use bayledger_types::{Address, SecretKey};
 use eyre::{Context, Result, bail};
@@ -132,20 +133,38 @@ pub fn init_home(
     init_home_with_committee(home, chain_id, moniker, block_time_ms, force, None)
 }
 
-/// [`init_home`] with the system contracts' committee set to `committee` (default: the new
-/// validator's address).
+/// [`init_home`] with the genesis governance committee set to `committee` (default: the new
+/// validator's address as the sole member, so a one-node chain governs itself;
+/// docs/governance.md).
 pub fn init_home_with_committee(
     home: &Home,
     chain_id: &str,
     moniker: &str,
     block_time_ms: u64,
     force: bool,
-    committee: Option<Address>,
+    committee: Option<Committee>,
+) -> Result<SecretKey> {
+    init_home_with(home, chain_id, moniker, block_time_ms, force, |key| {
+        Ok(committee.unwrap_or_else(|| Committee::sole(key.address(), moniker)))
+    })
+}
+
+/// [`init_home`] with the genesis committee chosen by `committee` from the new validator key.
+pub fn init_home_with(
+    home: &Home,
+    chain_id: &str,
+    moniker: &str,
+    block_time_ms: u64,
+    force: bool,
+    committee: impl FnOnce(&SecretKey) -> Result<Committee>,
 ) -> Result<SecretKey> {
     if home.genesis().exists() && !force {
         bail!("{} already exists; use --force to overwrite", home.genesis().display());
     }
     let key = SecretKey::generate();
+    // Refuse a committee the governance contract would refuse before writing anything.
+    let committee = committee(&key)?;
+    committee.validate()?;
     write_key_file(&home.validator_key(), &key)?;
     write_key_file(&home.node_key(), &SecretKey::generate())?;
     let now =
@@ -153,10 +172,7 @@ pub fn init_home_with_committee(
     let mut genesis = Genesis::single_validator(chain_id, &key.public_key(), now);
     genesis.validators[0].name = moniker.to_string();
     genesis.params.block_time_ms = block_time_ms;
-    let system = SystemConfig {
-        network: chain_id.to_string(),
-        committee: committee.unwrap_or_else(|| key.address()),
-    };
+    let system = SystemConfig { network: chain_id.to_string(), committee };
     let genesis = with_system_contracts(genesis, &system)?;
     genesis.validate()?;
     genesis.save(home.genesis())?;

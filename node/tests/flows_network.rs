@@ -1,5 +1,6 @@
 //! The three cross-border flows (`bayledger-flows`) on a real 4-validator network of
-//! `bayledger` processes (homes from `bayledger testnet`, which also writes the committee key):
+//! `bayledger` processes (homes from `bayledger testnet`, which also writes the key of the
+//! governance committee's sole member; the flows admit issuers by its proposals):
 //! each party talks to a different node, so every registration, credential and consent is
 //! submitted to one validator, agreed by BFT, and read back from another. Afterwards every
 //! node holds the same chain.
@@ -28,7 +29,7 @@ async fn three_flows_across_four_validators() {
     }
     let flows = Network {
         nodes,
-        committee,
+        committee: vec![committee],
         did_network: net.chain_id.clone(),
         contracts_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/contracts"),
     };

@@ -5,7 +5,7 @@
 mod common;
 
 use bayledger_flows::{Network, Transcript};
-use bayledger_node::home::{Home, init_home_with_committee};
+use bayledger_node::home::{Committee, Home, init_home_with_committee};
 use bayledger_node::service::RunningNode;
 use bayledger_sdk::client::Client;
 use bayledger_types::SecretKey;
@@ -16,14 +16,15 @@ const CHAIN: &str = "flows-test";
 async fn network() -> (tempfile::TempDir, RunningNode, Network) {
     let dir = tempfile::tempdir().expect("tempdir");
     let home = Home(dir.path().to_path_buf());
+    // One committee member: its proposals pass and execute as they are made.
     let committee = SecretKey::generate();
-    init_home_with_committee(&home, CHAIN, "node0", 100, false, Some(committee.address()))
-        .expect("init");
+    let sole = Committee::sole(committee.address(), "committee");
+    init_home_with_committee(&home, CHAIN, "node0", 100, false, Some(sole)).expect("init");
     let node = RunningNode::start(&home, test_config()).await.expect("node starts");
     let client = Client::connect(&format!("http://{}", node.grpc_addr)).await.expect("connects");
     let net = Network {
         nodes: vec![client],
-        committee,
+        committee: vec![committee],
         did_network: CHAIN.into(),
         contracts_dir: contracts_dir(),
     };

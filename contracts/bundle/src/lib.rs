@@ -8,7 +8,10 @@
 //!
 //! [`with_system_contracts`] puts them first in a genesis, in [`SystemContract::ALL`] order, so
 //! contract `i` has the address `Genesis::contract_address(i)` (docs/domain-contracts.md), and
-//! gives each the addresses of the others it needs in its instantiate message.
+//! gives each the addresses of the others it needs in its instantiate message. The governance
+//! contract holds the genesis [`Committee`]; it is the credentials contract's committee and every
+//! system contract's admin, so issuer admissions and upgrades (`migrate`) are decided by the
+//! committee's vote (docs/governance.md, ADR 0011).
 
 use bayledger_genesis::Genesis;
 pub use bayledger_types::SystemContract;
@@ -22,6 +25,7 @@ pub fn wasm(contract: SystemContract) -> &'static [u8] {
         SystemContract::DidRegistry => include_bytes!("../wasm/did_registry.wasm"),
         SystemContract::Credentials => include_bytes!("../wasm/credentials.wasm"),
         SystemContract::Consent => include_bytes!("../wasm/consent.wasm"),
+        SystemContract::Governance => include_bytes!("../wasm/governance.wasm"),
     }
 }
 
@@ -36,10 +40,25 @@ pub fn init_msg(contract: SystemContract, config: &SystemConfig) -> Value {
     match contract {
         SystemContract::HashRegistry => json!({}),
         SystemContract::DidRegistry => json!({ "network": config.network }),
-        SystemContract::Credentials => {
-            json!({ "committee": config.committee.to_string(), "did_registry": did_registry })
-        }
+        SystemContract::Credentials => json!({
+            "committee": SystemContract::Governance.address().to_string(),
+            "did_registry": did_registry,
+        }),
         SystemContract::Consent => json!({ "did_registry": did_registry }),
+        SystemContract::Governance => {
+            let c = &config.committee;
+            json!({
+                "members": c.members.iter().map(|m| json!({
+                    "address": m.address.to_string(),
+                    "weight": m.weight,
+                    "name": m.name,
+                })).collect::<Vec<_>>(),
+                "participation_threshold": c.participation_threshold,
+                "approval_threshold": c.approval_threshold,
+                "voting_period_blocks": c.voting_period_blocks,
+                "credentials": SystemContract::Credentials.address().to_string(),
+            })
+        }
     }
 }
 
@@ -48,9 +67,94 @@ pub fn init_msg(contract: SystemContract, config: &SystemConfig) -> Value {
 pub struct SystemConfig {
     /// The DID network name: `did:bayledger:<network>:…` (by default the chain id).
     pub network: String,
-    /// The committee address that admits credential types and issuers (until on-chain
-    /// governance takes over).
-    pub committee: Address,
+    /// The governance committee at genesis.
+    pub committee: Committee,
+}
+
+/// One member of the genesis committee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitteeMember {
+    /// The member's account.
+    pub address: Address,
+    /// Voting weight (1–1,000,000).
+    pub weight: u64,
+    /// Human-readable name (e.g. the organisation).
+    pub name: String,
+}
+
+/// The governance committee at genesis: members and voting rules (docs/governance.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Committee {
+    /// 1–64 members with distinct addresses.
+    pub members: Vec<CommitteeMember>,
+    /// Quorum: % of the total weight that must vote (1–100).
+    pub participation_threshold: u8,
+    /// Approval: % of the non-abstaining weight that must vote yes (1–100).
+    pub approval_threshold: u8,
+    /// Blocks a proposal stays open for votes and execution (1–1,000,000).
+    pub voting_period_blocks: u64,
+}
+
+impl Committee {
+    /// Default quorum: half of the total weight.
+    pub const DEFAULT_PARTICIPATION: u8 = 50;
+    /// Default approval: two thirds of the non-abstaining weight (3 of 4 equal members).
+    pub const DEFAULT_APPROVAL: u8 = 67;
+    /// Default voting period: 100,000 blocks (about a day at 1 s blocks).
+    pub const DEFAULT_VOTING_PERIOD: u64 = 100_000;
+
+    /// `members` under the default rules.
+    pub fn new(members: Vec<CommitteeMember>) -> Committee {
+        Committee {
+            members,
+            participation_threshold: Self::DEFAULT_PARTICIPATION,
+            approval_threshold: Self::DEFAULT_APPROVAL,
+            voting_period_blocks: Self::DEFAULT_VOTING_PERIOD,
+        }
+    }
+
+    /// A committee of one member of weight 1 (a dev chain, or a founding operator who then
+    /// proposes the other members): its proposals pass and execute as they are made.
+    pub fn sole(address: Address, name: &str) -> Committee {
+        Committee::new(vec![CommitteeMember { address, weight: 1, name: name.to_string() }])
+    }
+
+    /// Checks what the governance contract would refuse at genesis.
+    pub fn validate(&self) -> Result<(), BundleError> {
+        let bad = |why: String| Err(BundleError::Committee(why));
+        if self.members.is_empty() || self.members.len() > 64 {
+            return bad(format!("{} members; a committee has 1–64", self.members.len()));
+        }
+        for (i, m) in self.members.iter().enumerate() {
+            if m.weight == 0 || m.weight > 1_000_000 {
+                return bad(format!(
+                    "member {} has weight {}; weights are 1–1,000,000",
+                    m.address, m.weight
+                ));
+            }
+            if m.name.len() > 128 {
+                return bad(format!("member {}'s name is over 128 bytes", m.address));
+            }
+            if self.members[..i].iter().any(|o| o.address == m.address) {
+                return bad(format!("member {} is listed twice", m.address));
+            }
+        }
+        for (what, p) in [
+            ("participation threshold", self.participation_threshold),
+            ("approval threshold", self.approval_threshold),
+        ] {
+            if p == 0 || p > 100 {
+                return bad(format!("{what} {p} is not a percentage in 1–100"));
+            }
+        }
+        if self.voting_period_blocks == 0 || self.voting_period_blocks > 1_000_000 {
+            return bad(format!(
+                "voting period {} blocks is not in 1–1,000,000",
+                self.voting_period_blocks
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Why the system contracts cannot be added.
@@ -59,6 +163,9 @@ pub enum BundleError {
     /// System contracts must come first so their addresses are the documented ones.
     #[error("the genesis already lists {0} contract(s); system contracts must come first")]
     NotFirst(usize),
+    /// The genesis committee would be refused by the governance contract.
+    #[error("invalid committee: {0}")]
+    Committee(String),
 }
 
 /// `genesis` with the system contracts prepended in [`SystemContract::ALL`] order.
@@ -69,8 +176,10 @@ pub fn with_system_contracts(
     if !genesis.contracts.is_empty() {
         return Err(BundleError::NotFirst(genesis.contracts.len()));
     }
+    config.committee.validate()?;
+    let admin = Some(SystemContract::Governance.address());
     for c in SystemContract::ALL {
-        genesis = genesis.with_contract(c.label(), wasm(c).to_vec(), init_msg(c, config), None);
+        genesis = genesis.with_contract(c.label(), wasm(c).to_vec(), init_msg(c, config), admin);
     }
     Ok(genesis)
 }
@@ -92,7 +201,10 @@ mod tests {
     #[test]
     fn genesis_order_fixes_the_documented_addresses() {
         let key = bayledger_types::SecretKey::generate();
-        let config = SystemConfig { network: "testnet".into(), committee: key.address() };
+        let config = SystemConfig {
+            network: "testnet".into(),
+            committee: Committee::sole(key.address(), "k"),
+        };
         let genesis = Genesis::single_validator("testnet", &key.public_key(), 1_700_000_000_000);
         let genesis = with_system_contracts(genesis, &config).expect("adds");
         genesis.validate().expect("valid genesis");
@@ -103,12 +215,57 @@ mod tests {
         }
         assert_eq!(
             with_system_contracts(genesis, &config).map(|_| ()),
-            Err(BundleError::NotFirst(4))
+            Err(BundleError::NotFirst(5))
         );
         assert_eq!(
             init_msg(SystemContract::Credentials, &config)["did_registry"],
             SystemContract::DidRegistry.address().to_string()
         );
+    }
+
+    #[test]
+    fn governance_is_the_credentials_committee_and_every_system_contract_s_admin() {
+        let key = bayledger_types::SecretKey::generate();
+        let config = SystemConfig {
+            network: "testnet".into(),
+            committee: Committee::sole(key.address(), "k"),
+        };
+        let genesis = Genesis::single_validator("testnet", &key.public_key(), 1_700_000_000_000);
+        let genesis = with_system_contracts(genesis, &config).expect("adds");
+        let governance = SystemContract::Governance.address();
+        assert_eq!(
+            genesis.contracts[SystemContract::Credentials.index()].init_msg["committee"],
+            governance.to_string()
+        );
+        for c in &genesis.contracts {
+            assert_eq!(c.admin, Some(governance), "{}", c.label);
+        }
+        let init = &genesis.contracts[SystemContract::Governance.index()].init_msg;
+        assert_eq!(init["members"][0]["address"], key.address().to_string());
+        assert_eq!(init["approval_threshold"], Committee::DEFAULT_APPROVAL);
+        assert_eq!(init["credentials"], SystemContract::Credentials.address().to_string());
+    }
+
+    #[test]
+    fn a_committee_the_contract_would_refuse_is_refused_at_genesis() {
+        let key = bayledger_types::SecretKey::generate();
+        let member =
+            |weight| CommitteeMember { address: key.address(), weight, name: String::new() };
+        let genesis = || Genesis::single_validator("testnet", &key.public_key(), 1);
+        for (committee, why) in [
+            (Committee::new(vec![]), "0 members"),
+            (Committee::new(vec![member(0)]), "weight 0"),
+            (Committee::new(vec![member(1), member(2)]), "listed twice"),
+            (Committee { approval_threshold: 101, ..Committee::new(vec![member(1)]) }, "approval"),
+            (
+                Committee { voting_period_blocks: 0, ..Committee::new(vec![member(1)]) },
+                "voting period",
+            ),
+        ] {
+            let config = SystemConfig { network: "t".into(), committee };
+            let err = with_system_contracts(genesis(), &config).expect_err(why).to_string();
+            assert!(err.starts_with("invalid committee: ") && err.contains(why), "{err}");
+        }
     }
 
     #[test]

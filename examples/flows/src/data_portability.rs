@@ -4,9 +4,9 @@
 //! 1), a Hong Kong clinic (the recipient, party 2) and an auditor (party 3) each register a
 //! key-only `did:bayledger` DID, each through its own node when there are several. The
 //! consortium committee deploys the example `health-data-policy` (health data crosses a border
-//! only to a recipient holding a valid `health-certificate` credential), registers that
-//! credential type unless an earlier flow on this chain did, and admits the Hong Kong health
-//! department's DID as its issuer.
+//! only to a recipient holding a valid `health-certificate` credential), and votes to register
+//! that credential type unless an earlier flow on this chain did, and to admit the Hong Kong
+//! health department's DID as its issuer (governance proposals).
 //!
 //! The subject's wallet signs a grant (the `docs/privacy.md` §6 delegation digest): the
 //! hospital may transfer lab results and imaging to the clinic for treatment, CN-GD → HK,
@@ -23,7 +23,7 @@
 //! read the whole trail (the consent, its history given → withdrawn, the receipts) and the
 //! flow checks it is complete and the same for both.
 
-use crate::health_certificate::{CREDENTIAL_TYPE, SCHEMA, SCHEMA_URI};
+use crate::health_certificate::{CREDENTIAL_TYPE, SCHEMA, SCHEMA_URI, register_type_action};
 use crate::{Network, Party, Transcript, caught_up, refused_as};
 use bayledger_sdk::system::consent::policy::{HEALTH_DATA_POLICY_WASM, health_data_policy_config};
 use bayledger_sdk::system::consent::{
@@ -34,6 +34,7 @@ use bayledger_sdk::system::consent::{
 use bayledger_sdk::system::credentials::time::format_ms;
 use bayledger_sdk::system::credentials::{Credentials, IssueRequest, NewType, issue_credential};
 use bayledger_sdk::system::did::DidRegistry;
+use bayledger_sdk::system::governance::ProposalAction;
 use bayledger_sdk::system::hash_registry::commitment::{Commitment, salted_sha3};
 use bayledger_sdk::{Address, Hash};
 use eyre::{Result, WrapErr, bail, ensure};
@@ -167,9 +168,10 @@ async fn deploy_policy(net: &Network, t: &mut Transcript) -> Result<DeployedPoli
         health_categories: CATEGORIES.iter().map(|c| c.to_string()).collect(),
     };
     let wasm = net.contracts_dir.join(HEALTH_DATA_POLICY_WASM);
-    let deployed = deploy_health_data_policy(&net.nodes[0], &net.committee, &wasm, &config)
-        .await
-        .wrap_err("deploying the health-data policy")?;
+    let deployed =
+        deploy_health_data_policy(&net.nodes[0], net.committee_member()?, &wasm, &config)
+            .await
+            .wrap_err("deploying the health-data policy")?;
     let stored = health_data_policy_config(&net.nodes[0], &deployed.address).await?;
     ensure!(stored == config.init_msg(), "the policy stored another configuration: {stored}");
     t.say(
@@ -189,29 +191,39 @@ async fn deploy_policy(net: &Network, t: &mut Transcript) -> Result<DeployedPoli
 /// admits the health department's DID as its issuer.
 async fn admit_issuer(net: &Network, issuer: &str, t: &mut Transcript) -> Result<()> {
     let committee = Credentials::new(net.nodes[0].clone());
-    let new = NewType {
-        id: CREDENTIAL_TYPE.into(),
-        name: "Health certificate".into(),
-        description: "A health credential recognised across the Greater Bay Area".into(),
-        schema_hash: Hash::sha3(SCHEMA.as_bytes()),
-        schema_uri: SCHEMA_URI.into(),
-        owner: net.committee.address(),
-    };
-    match committee.register_type(&net.committee, &new).await {
-        Ok(_) => t.say(COMMITTEE, format!("registered the credential type {CREDENTIAL_TYPE:?}")),
-        Err(e) => match e.contract_error() {
-            Some(line) if line.starts_with("already exists: ") => t.say(
-                COMMITTEE,
-                format!("{CREDENTIAL_TYPE:?} is already registered on this chain ({line})"),
-            ),
-            _ => return Err(e).wrap_err("registering the credential type"),
-        },
+    let registered =
+        committee.types(&Default::default()).await?.types.iter().any(|t| t.id == CREDENTIAL_TYPE);
+    let mut actions = Vec::new();
+    if registered {
+        t.say(COMMITTEE, format!("{CREDENTIAL_TYPE:?} is already registered on this chain"));
+    } else {
+        actions.push(register_type_action(&NewType {
+            id: CREDENTIAL_TYPE.into(),
+            name: "Health certificate".into(),
+            description: "A health credential recognised across the Greater Bay Area".into(),
+            schema_hash: Hash::sha3(SCHEMA.as_bytes()),
+            schema_uri: SCHEMA_URI.into(),
+            owner: net.committee_address()?,
+        }));
     }
-    committee
-        .add_issuer(&net.committee, CREDENTIAL_TYPE, issuer)
+    actions.push(ProposalAction::AddIssuer {
+        credential_type: CREDENTIAL_TYPE.into(),
+        issuer: issuer.into(),
+    });
+    let passed = net
+        .govern("Recognise the Hong Kong health department", actions)
         .await
-        .wrap_err("admitting the health department as an issuer")?;
-    t.say(COMMITTEE, format!("admitted {issuer} as an issuer of {CREDENTIAL_TYPE:?}"));
+        .wrap_err("registering the type and admitting the health department as an issuer")?;
+    if !registered {
+        t.say(
+            COMMITTEE,
+            format!("proposal {} registered the credential type {CREDENTIAL_TYPE:?}", passed.id),
+        );
+    }
+    t.say(
+        COMMITTEE,
+        format!("proposal {} admitted {issuer} as an issuer of {CREDENTIAL_TYPE:?}", passed.id),
+    );
     Ok(())
 }
 

@@ -1,7 +1,8 @@
 //! Flow (b): mutual recognition of health certificates.
 //!
-//! The consortium committee registers the `health-certificate` credential type and admits the
-//! Guangdong health authority's DID as an issuer of it. The authority and a traveller each
+//! The consortium committee votes to register the `health-certificate` credential type and to
+//! admit the Guangdong health authority's DID as an issuer of it (governance proposals whose
+//! actions call the credentials contract, whose committee is the governance contract). The authority and a traveller each
 //! register a `did:bayledger` DID holding their key. The authority issues the traveller a W3C
 //! VC 2.0 health certificate, signed as an ES256K `vc+jwt` with its `#key-1`, and anchors only
 //! its id, type, DIDs, SHA3-256 and validity window on chain. The traveller carries the JWT
@@ -10,7 +11,8 @@
 //! the status and the validity window all pass.
 //!
 //! Then the refusals the chain and the verifier must make: a certificate with a changed claim
-//! fails verification; an unlicensed clinic cannot admit itself as an issuer, cannot anchor a
+//! fails verification; an unlicensed clinic can neither admit itself as an issuer (directly, or
+//! by a governance proposal: it is no committee member), nor anchor a
 //! certificate, and its self-signed, un-anchored certificate fails verification; after the
 //! authority revokes the certificate it fails as revoked; after the authority's DID is
 //! deactivated its other certificates fail too.
@@ -22,6 +24,7 @@ use bayledger_sdk::system::credentials::{
     issue_credential, time, verify_credential,
 };
 use bayledger_sdk::system::did::DidRegistry;
+use bayledger_sdk::system::governance::{Governance, ProposalAction};
 use bayledger_sdk::{Hash, SecretKey, vc};
 use eyre::{Result, WrapErr, bail, ensure};
 use serde_json::{Value, json};
@@ -54,13 +57,20 @@ pub async fn run(net: &Network, t: &mut Transcript) -> Result<()> {
     let gd = create_did(&authority, t).await?;
     let holder = create_did(&traveller, t).await?;
 
-    committee
-        .add_issuer(&net.committee, CREDENTIAL_TYPE, &gd)
+    let admitted = net
+        .govern("Admit the Guangdong health authority", vec![admit(&gd)])
         .await
         .wrap_err("admitting the health authority as an issuer")?;
-    t.say(COMMITTEE, format!("admitted {gd} as an issuer of {CREDENTIAL_TYPE:?}"));
+    t.say(
+        COMMITTEE,
+        format!(
+            "proposal {} passed ({} of {} weight yes) and admitted {gd} as an issuer of \
+             {CREDENTIAL_TYPE:?}",
+            admitted.id, admitted.tally.yes, admitted.tally.total_weight
+        ),
+    );
 
-    // Refusal: only the committee admits issuers.
+    // Refusal: only the committee admits issuers, and only by vote.
     let clinic_did = create_did(&clinic, t).await?;
     let clinic_credentials = Credentials::new(clinic.client.clone());
     let refused = refused_as(
@@ -69,6 +79,15 @@ pub async fn run(net: &Network, t: &mut Transcript) -> Result<()> {
         "a non-committee account admitting an issuer",
     )?;
     t.say(&clinic.name, format!("admitting itself as an issuer is refused: {refused}"));
+    let refused = refused_as(
+        "unauthorized: ",
+        Governance::new(clinic.client.clone())
+            .propose(&clinic.key, "Admit me", "", vec![admit(&clinic_did)])
+            .await
+            .map(|_| ()),
+        "a non-member's governance proposal",
+    )?;
+    t.say(&clinic.name, format!("proposing its own admission is refused: {refused}"));
 
     // Issuance: signed off-chain, anchored on chain.
     let issued = issue(&authority, &gd, &holder, "negative", t).await?;
@@ -163,7 +182,30 @@ pub async fn run(net: &Network, t: &mut Transcript) -> Result<()> {
     Ok(())
 }
 
-/// Registers the type with the hash of [`SCHEMA`], unless a previous run on this chain did.
+/// The proposal action admitting `issuer` for [`CREDENTIAL_TYPE`].
+fn admit(issuer: &str) -> ProposalAction {
+    ProposalAction::AddIssuer { credential_type: CREDENTIAL_TYPE.into(), issuer: issuer.into() }
+}
+
+/// The proposal action registering `t` with the credentials contract (its `register_type`
+/// message, sent by the governance contract as the credentials committee).
+pub fn register_type_action(t: &NewType) -> ProposalAction {
+    ProposalAction::CallContract {
+        contract: bayledger_sdk::SystemContract::Credentials.address().to_string(),
+        msg: serde_json::to_value(credentials::msg::CallMsg::RegisterType {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            description: t.description.clone(),
+            schema_hash: format!("0x{}", t.schema_hash.to_hex()),
+            schema_uri: t.schema_uri.clone(),
+            owner: t.owner.to_string(),
+        })
+        .expect("a message of strings serialises"),
+    }
+}
+
+/// Registers the type with the hash of [`SCHEMA`] by a committee vote, unless a previous run
+/// on this chain did.
 async fn register_type(net: &Network, committee: &Credentials, t: &mut Transcript) -> Result<()> {
     if let Some(existing) = committee
         .types(&Default::default())
@@ -184,14 +226,17 @@ async fn register_type(net: &Network, committee: &Credentials, t: &mut Transcrip
         description: "A laboratory test result recognised across the Greater Bay Area".into(),
         schema_hash: Hash::sha3(SCHEMA.as_bytes()),
         schema_uri: SCHEMA_URI.into(),
-        owner: net.committee.address(),
+        owner: net.committee_address()?,
     };
-    committee.register_type(&net.committee, &new).await.wrap_err("registering the type")?;
+    let passed = net
+        .govern("Register the health-certificate type", vec![register_type_action(&new)])
+        .await
+        .wrap_err("registering the type")?;
     t.say(
         COMMITTEE,
         format!(
-            "registered {CREDENTIAL_TYPE:?} with schema {SCHEMA_URI} (SHA3-256 {})",
-            new.schema_hash
+            "proposal {} registered {CREDENTIAL_TYPE:?} with schema {SCHEMA_URI} (SHA3-256 {})",
+            passed.id, new.schema_hash
         ),
     );
     Ok(())

@@ -2,11 +2,11 @@
 //! each party sees (`scripts/demo-*.sh` start a chain and call it).
 //!
 //! ```text
-//! bayledger-flows [--node URL]... --keystore DIR [--committee NAME] [FLOW]...
+//! bayledger-flows [--node URL]... --keystore DIR [--committee NAME]... [FLOW]...
 //! FLOW: hash-verification | health-certificate | data-portability (default: all three)
 //! ```
-//! The committee key (which admits credential types and issuers) is read from the keystore
-//! with the passphrase in `$BAYLEDGER_PASSPHRASE`.
+//! The governance committee member keys (whose proposals admit credential types and issuers)
+//! are read from the keystore with the passphrase in `$BAYLEDGER_PASSPHRASE`.
 
 use bayledger_flows::{Network, Transcript};
 use bayledger_sdk::client::Client;
@@ -35,12 +35,13 @@ struct Args {
     /// Node gRPC URL; repeat to spread the parties over several nodes.
     #[arg(long = "node", default_value = "http://127.0.0.1:9090")]
     nodes: Vec<String>,
-    /// Keystore holding the committee key.
+    /// Keystore holding the committee member keys.
     #[arg(long, env = "BAYLEDGER_KEYSTORE")]
     keystore: PathBuf,
-    /// Name of the committee key in the keystore.
+    /// Name of a governance committee member's key in the keystore; repeat until the members
+    /// given can pass a proposal (the first proposes, the others vote yes).
     #[arg(long, default_value = "committee")]
-    committee: String,
+    committee: Vec<String>,
     /// Where the example contracts were built.
     #[arg(long, default_value = "target/contracts")]
     contracts_dir: PathBuf,
@@ -51,9 +52,16 @@ async fn main() -> Result<()> {
     let args = Args::parse();
     let passphrase = std::env::var("BAYLEDGER_PASSPHRASE")
         .map_err(|_| eyre!("set BAYLEDGER_PASSPHRASE to the committee key's passphrase"))?;
-    let committee = Keystore::open(&args.keystore)?
-        .load(&args.committee, &passphrase)
-        .wrap_err_with(|| format!("loading the committee key {:?}", args.committee))?;
+    let keystore = Keystore::open(&args.keystore)?;
+    let committee = args
+        .committee
+        .iter()
+        .map(|name| {
+            keystore
+                .load(name, &passphrase)
+                .wrap_err_with(|| format!("loading the committee key {name:?}"))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let mut nodes = Vec::new();
     for url in &args.nodes {
         nodes.push(Client::connect(url).await.wrap_err_with(|| format!("connecting to {url}"))?);
@@ -65,10 +73,11 @@ async fn main() -> Result<()> {
         did_network: chain_id.clone(),
         contracts_dir: args.contracts_dir,
     };
+    let members: Vec<String> = net.committee.iter().map(|k| k.address().to_string()).collect();
     println!(
-        "chain {chain_id}: {} node(s), committee {}",
+        "chain {chain_id}: {} node(s), committee member(s) {}",
         net.nodes.len(),
-        net.committee.address()
+        members.join(", ")
     );
     let flows = if args.flows.is_empty() {
         vec![Flow::HashVerification, Flow::HealthCertificate, Flow::DataPortability]

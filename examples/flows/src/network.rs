@@ -1,9 +1,11 @@
-//! What a flow runs against: the nodes the parties talk to, the consortium committee key,
-//! and a transcript of what each party saw; and the two checks every flow makes (a party's
-//! node has caught up; a call was refused by the contract for the right reason).
+//! What a flow runs against: the nodes the parties talk to, the governance committee's member
+//! keys, and a transcript of what each party saw; the committee's decisions (a proposal passed
+//! by the members' votes and executed); and the two checks every flow makes (a party's node
+//! has caught up; a call was refused by the contract for the right reason).
 
 use bayledger_sdk::client::Client;
-use bayledger_sdk::{SdkError, SecretKey};
+use bayledger_sdk::system::governance::{Governance, Proposal, ProposalAction};
+use bayledger_sdk::{Address, SdkError, SecretKey};
 use eyre::{Result, bail, eyre};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -13,8 +15,10 @@ use std::time::Duration;
 pub struct Network {
     /// One client per node; party `i` talks to node `i % len`.
     pub nodes: Vec<Client>,
-    /// The system contracts' committee (admits credential types and issuers).
-    pub committee: SecretKey,
+    /// Keys of governance committee members, enough of them to pass a proposal: the first
+    /// proposes, the others vote yes (docs/governance.md). The credentials contract's committee
+    /// is the governance contract, so credential types and issuers are admitted by vote.
+    pub committee: Vec<SecretKey>,
     /// The DID network name (`did:bayledger:<network>:…`): the chain id.
     pub did_network: String,
     /// Where the example contracts were built (`scripts/build-contracts.sh`), e.g. the
@@ -34,6 +38,24 @@ pub struct Party {
 }
 
 impl Network {
+    /// The committee member who proposes (and owns what the committee registers).
+    pub fn committee_member(&self) -> Result<&SecretKey> {
+        self.committee.first().ok_or_else(|| eyre!("the flows need a committee member key"))
+    }
+
+    /// The committee member's address.
+    pub fn committee_address(&self) -> Result<Address> {
+        Ok(self.committee_member()?.address())
+    }
+
+    /// Gets `actions` decided by the committee through node 0: proposed by the first member,
+    /// voted yes by the others until executed. Fails unless the proposal executed.
+    pub async fn govern(&self, title: &str, actions: Vec<ProposalAction>) -> Result<Proposal> {
+        let gov = Governance::new(self.nodes[0].clone());
+        gov.handle().check().await?;
+        Ok(gov.pass(&self.committee, title, actions).await?)
+    }
+
     /// A party with a fresh key; the `index`-th party uses node `index % nodes`.
     pub fn party(&self, name: &str, index: usize) -> Party {
         Party {

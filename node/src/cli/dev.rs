@@ -6,6 +6,7 @@ use crate::home::{Home, init_home_with_committee};
 use crate::logging;
 use crate::service::RunningNode;
 use bayledger_sdk::keystore::Keystore;
+use bayledger_system_contracts::Committee;
 use clap::Args;
 use eyre::{Context, Result};
 use std::net::SocketAddr;
@@ -48,8 +49,9 @@ impl DevArgs {
         };
         let keystore = Keystore::open(home.keys())?;
         if !home.genesis().exists() {
-            // The dev key is also the system contracts' committee, so it can admit credential
-            // types and issuers on the dev chain.
+            // The dev key is the governance committee's sole member: its proposals pass and
+            // execute as they are made (docs/governance.md), so one transaction admits an
+            // issuer, grants upload rights or upgrades a contract on the dev chain.
             let key = bayledger_types::SecretKey::generate();
             init_home_with_committee(
                 &home,
@@ -57,7 +59,7 @@ impl DevArgs {
                 "dev",
                 self.block_time_ms,
                 false,
-                Some(key.address()),
+                Some(Committee::sole(key.address(), "dev")),
             )?;
             keystore.create("dev", &key, DEV_PASSPHRASE)?;
         }

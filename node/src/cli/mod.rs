@@ -1,6 +1,6 @@
 //! The `bayledger` command line: node commands (`init`, `start`, `dev`,
 //! `bench`, `testnet`) and client commands (`keys`, `contract`, `hash`, `did`, `credential`,
-//! `consent`, `query`, `status`).
+//! `consent`, `gov`, `query`, `status`).
 
 mod bench;
 mod client_opts;
@@ -9,6 +9,7 @@ mod contract;
 mod credential;
 mod dev;
 mod did;
+mod gov;
 mod hash;
 mod init;
 mod keys;
@@ -54,6 +55,9 @@ enum Command {
     /// Grant, withdraw and check consent; record and audit transfers.
     #[command(subcommand)]
     Consent(consent::ConsentCmd),
+    /// Propose, vote on and execute the consortium committee's decisions.
+    #[command(subcommand)]
+    Gov(gov::GovCmd),
     /// Query blocks, transactions and accounts.
     #[command(subcommand)]
     Query(query::QueryCmd),
@@ -78,6 +82,7 @@ impl Cli {
             Command::Did(c) => c.run().await,
             Command::Credential(c) => c.run().await,
             Command::Consent(c) => c.run().await,
+            Command::Gov(c) => c.run().await,
             Command::Query(c) => c.run().await,
             Command::Status(a) => a.run().await,
             Command::Bench(a) => a.run().await,

@@ -3,7 +3,8 @@
 //! 127.0.0.1, distinct ports) or `docker-compose.yml` (`--docker`: one host
 //! name per node, standard ports).
 
-use super::client_opts::{PASSPHRASE_ENV, parse_address};
+use super::client_opts::PASSPHRASE_ENV;
+use super::init::{CommitteeArgs, print_committee};
 use crate::config::NodeConfig;
 use crate::home::{Home, write_key_file};
 use bayledger_genesis::{Genesis, NodeRole};
@@ -42,10 +43,11 @@ pub struct TestnetArgs {
     /// First port of the local layout: node i uses p2p base+i, gRPC 9090+10·i, HTTP 8080+10·i.
     #[arg(long, default_value_t = 26656)]
     pub base_port: u16,
-    /// Committee address of the system contracts [default: a new key `committee` in
-    /// `<out>/keys`, encrypted with $BAYLEDGER_PASSPHRASE, else "testnet"].
-    #[arg(long, value_parser = parse_address)]
-    pub committee: Option<Address>,
+    /// The genesis governance committee [default: one member, a new key `committee` in
+    /// `<out>/keys` encrypted with $BAYLEDGER_PASSPHRASE, else "testnet"]. A real consortium
+    /// lists one member per organisation, each holding its own key.
+    #[command(flatten)]
+    pub committee: CommitteeArgs,
     /// Overwrite existing homes.
     #[arg(long)]
     pub force: bool,
@@ -117,11 +119,11 @@ impl TestnetArgs {
                 }
             }
         }
-        let committee = match self.committee {
-            Some(a) => a,
-            None => self.committee_key(&key("committee", "account")?)?,
-        };
-        let system = SystemConfig { network: self.chain_id.clone(), committee };
+        let committee = self.committee.committee(|| {
+            Ok((self.committee_key(&key("committee", "account")?)?, "committee".to_string()))
+        })?;
+        committee.validate()?;
+        let system = SystemConfig { network: self.chain_id.clone(), committee: committee.clone() };
         let genesis = with_system_contracts(genesis, &system)?;
         genesis.validate()?;
 
@@ -168,6 +170,7 @@ impl TestnetArgs {
             self.out.display()
         );
         println!("chain id: {}  genesis: {}", self.chain_id, genesis.hash());
+        print_committee(&committee);
         if self.deterministic {
             eprintln!(
                 "warning: --deterministic keys are derived from public names; never use them outside tests"
@@ -226,7 +229,12 @@ mod tests {
             deterministic,
             docker: false,
             base_port: 26656,
-            committee: None,
+            committee: CommitteeArgs {
+                participation_threshold: 50,
+                approval_threshold: 67,
+                voting_period_blocks: 100,
+                ..CommitteeArgs::default()
+            },
             force: false,
         }
     }
@@ -238,14 +246,26 @@ mod tests {
         let g0 = Genesis::load(dir.path().join("node0/config/genesis.json")).expect("genesis");
         assert_eq!(g0.validators.len(), 4);
         assert_eq!(g0.nodes.len(), 5);
-        // The system contracts come first; their committee is the generated keystore key.
+        // The system contracts come first; the governance committee's sole member is the
+        // generated keystore key, and governance is the credentials contract's committee.
         let committee = Keystore::open(dir.path().join("keys"))
             .expect("keystore")
             .info("committee")
             .expect("committee key written")
             .address;
-        assert_eq!(g0.contracts.len(), 4);
-        assert_eq!(g0.contracts[2].init_msg["committee"], committee.to_string());
+        assert_eq!(g0.contracts.len(), 5);
+        let governance = &g0.contracts[4].init_msg;
+        assert_eq!(
+            governance["members"],
+            serde_json::json!([
+                {"address": committee.to_string(), "weight": 1, "name": "committee"}
+            ])
+        );
+        assert_eq!(governance["approval_threshold"], 67);
+        assert_eq!(
+            g0.contracts[2].init_msg["committee"],
+            bayledger_types::SystemContract::Governance.address().to_string()
+        );
         for i in 0..5 {
             let home = Home(dir.path().join(format!("node{i}")));
             assert_eq!(Genesis::load(home.genesis()).expect("genesis").hash(), g0.hash());

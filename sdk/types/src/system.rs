@@ -15,15 +15,19 @@ pub enum SystemContract {
     Credentials,
     /// ISO/IEC TS 27560 consent records and transfer receipts.
     Consent,
+    /// The consortium committee: weighted members, proposals, votes, and the privileged
+    /// system actions passed proposals execute (docs/governance.md).
+    Governance,
 }
 
 impl SystemContract {
     /// Every system contract, in genesis order.
-    pub const ALL: [SystemContract; 4] = [
+    pub const ALL: [SystemContract; 5] = [
         SystemContract::HashRegistry,
         SystemContract::DidRegistry,
         SystemContract::Credentials,
         SystemContract::Consent,
+        SystemContract::Governance,
     ];
 
     /// Position in the genesis `contracts` list.
@@ -38,6 +42,7 @@ impl SystemContract {
             SystemContract::DidRegistry => "bayledger/did-registry",
             SystemContract::Credentials => "bayledger/credentials",
             SystemContract::Consent => "bayledger/consent",
+            SystemContract::Governance => "bayledger/governance",
         }
     }
 
@@ -53,6 +58,7 @@ impl SystemContract {
             SystemContract::DidRegistry => "did_registry",
             SystemContract::Credentials => "credentials",
             SystemContract::Consent => "consent",
+            SystemContract::Governance => "governance",
         }
     }
 

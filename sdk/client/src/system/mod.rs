@@ -1,5 +1,5 @@
 //! Typed clients for the system contracts deployed at genesis (docs/domain-contracts.md):
-//! [`hash_registry`], [`did`], [`credentials`] and [`consent`].
+//! [`hash_registry`], [`did`], [`credentials`], [`consent`] and [`governance`].
 //!
 //! Each is a thin, typed layer over one [`SystemHandle`]: calls are signed transactions that
 //! wait for their commit and fail with [`SdkError::TxFailed`] carrying the contract's own
@@ -8,6 +8,7 @@
 pub mod consent;
 pub mod credentials;
 pub mod did;
+pub mod governance;
 pub mod hash_registry;
 
 use crate::client::Client;
