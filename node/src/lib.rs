@@ -18,6 +18,7 @@ pub mod mempool;
 pub mod network;
 pub mod node_status;
 pub mod producer;
+pub mod query_reads;
 pub mod rpc;
 pub mod service;
 pub mod sig_verify;

@@ -18,6 +18,7 @@ mod query;
 mod start;
 mod status;
 mod testnet;
+mod verify;
 
 use clap::{Parser, Subcommand};
 
@@ -67,6 +68,9 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Write keys, configs and a shared genesis for a local multi-node network.
     Testnet(testnet::TestnetArgs),
+    /// Check headers and state against the validators' signatures (light client).
+    #[command(subcommand)]
+    Verify(verify::VerifyCmd),
 }
 
 impl Cli {
@@ -87,6 +91,7 @@ impl Cli {
             Command::Status(a) => a.run().await,
             Command::Bench(a) => a.run().await,
             Command::Testnet(a) => a.run(),
+            Command::Verify(c) => c.run().await,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use super::convert::{address, hash, internal, mempool_status, state};
 use crate::chain::Chain;
+use crate::query_reads;
 use bayledger_proto::node::{
     block_service_server::{BlockService, BlockServiceServer},
     get_block_request::By,
@@ -355,10 +356,12 @@ impl StateService for Api {
         req: Request<GetAccountRequest>,
     ) -> Result<Response<GetAccountResponse>, Status> {
         let a = address("address", &req.get_ref().address)?;
+        let height = req.get_ref().height;
         let chain = self.0.clone();
         blocking(move || {
-            let height = chain.height()?;
-            let nonce = chain.nonce(&a).map_err(state)?;
+            let view = query_reads::state_view(&chain, height).map_err(|e| storage(&chain, e))?;
+            let nonce = crate::execution::account_nonce(|k| view.get(k), &a).map_err(state)?;
+            let height = view.version();
             Ok(Response::new(GetAccountResponse { address: a.0.to_vec(), nonce, height }))
         })
         .await
@@ -369,10 +372,11 @@ impl StateService for Api {
         req: Request<GetContractRequest>,
     ) -> Result<Response<GetContractResponse>, Status> {
         let a = address("address", &req.get_ref().address)?;
+        let height = req.get_ref().height;
         let chain = self.0.clone();
         blocking(move || {
-            let s = chain.store.latest_state().map_err(internal)?;
-            let bytes = s
+            let view = query_reads::state_view(&chain, height).map_err(|e| storage(&chain, e))?;
+            let bytes = view
                 .get(&state_keys::contract(&a))
                 .map_err(state)?
                 .ok_or_else(|| Status::not_found(format!("no contract at {a}")))?;
@@ -392,19 +396,39 @@ impl StateService for Api {
         blocking(move || {
             let limit = chain.genesis.params.query_fuel_limit;
             let fuel = if req.fuel_limit == 0 { limit } else { req.fuel_limit.min(limit) };
-            let env = chain.query_env()?;
-            let s = chain.store.latest_state().map_err(internal)?;
-            let out = chain.vm.query(&*s, &env, contract, &req.msg, fuel).map_err(internal)?;
+            let view =
+                query_reads::state_view(&chain, req.height).map_err(|e| storage(&chain, e))?;
+            let height = view.version();
+            let env = bayledger_vm::BlockEnv {
+                height,
+                time_ms: chain.block_time_ms(height).map_err(internal)?,
+                chain_id: chain.genesis.chain_id.clone(),
+            };
+            let (out, reads) = if req.prove {
+                let recorder = query_reads::RecordingReader::new(&*view);
+                let out = chain.vm.query(&recorder, &env, contract, &req.msg, fuel);
+                if recorder.iterated() {
+                    return Err(Status::failed_precondition(query_reads::UNPROVABLE_ITERATION));
+                }
+                (out, recorder.into_reads())
+            } else {
+                (chain.vm.query(&*view, &env, contract, &req.msg, fuel), Vec::new())
+            };
+            let out = out.map_err(internal)?;
             if out.status != pb::ExecStatus::Ok {
                 return Err(Status::failed_precondition(format!(
                     "query failed ({:?}): {}",
                     out.status, out.error
                 )));
             }
+            let reads = query_reads::prove_reads(&*chain.store, height, reads)
+                .map_err(|e| storage(&chain, e))?;
             Ok(Response::new(QueryContractResponse {
                 data: out.return_data,
                 fuel_used: out.fuel_used,
-                height: env.height,
+                height,
+                state_root: view.root().0.to_vec(),
+                reads,
             }))
         })
         .await
@@ -412,8 +436,29 @@ impl StateService for Api {
 
     async fn get_state_proof(
         &self,
-        _req: Request<GetStateProofRequest>,
+        req: Request<GetStateProofRequest>,
     ) -> Result<Response<GetStateProofResponse>, Status> {
-        Err(Status::unimplemented("GetStateProof"))
+        let GetStateProofRequest { key, height } = req.into_inner();
+        if key.is_empty() {
+            return Err(Status::invalid_argument("key must not be empty"));
+        }
+        let chain = self.0.clone();
+        blocking(move || {
+            let height = if height == 0 { chain.height()? } else { height };
+            let proven =
+                chain.store.get_with_proof(&key, height).map_err(|e| storage(&chain, e))?;
+            Ok(Response::new(GetStateProofResponse {
+                entry: Some(query_reads::proven_entry(key, &proven)),
+                height,
+                state_root: proven.root.0.to_vec(),
+            }))
+        })
+        .await
     }
+}
+
+/// A storage failure of a read at a height as a status (pruned, not yet
+/// committed, internal).
+fn storage(chain: &Chain, e: bayledger_storage::StorageError) -> Status {
+    super::convert::storage(e, &*chain.store)
 }
