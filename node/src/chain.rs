@@ -51,6 +51,8 @@ pub struct Chain {
     pub evidence: Mutex<EvidencePool>,
     /// What the node reports about itself (validator address, catching up).
     pub status: NodeStatus,
+    /// Prometheus metrics (`/metrics`).
+    pub metrics: crate::metrics::Metrics,
     /// Heights as they commit.
     pub committed: broadcast::Sender<u64>,
     /// Node configuration.
@@ -160,6 +162,7 @@ impl Chain {
             mempool: Mutex::new(Mempool::new(config.mempool.clone())),
             evidence: Mutex::new(EvidencePool::default()),
             status: NodeStatus::default(),
+            metrics: crate::metrics::Metrics::new(),
             store,
             vm,
             genesis,
@@ -436,6 +439,7 @@ impl Application for ChainApp<'_> {
             receipts: &executed.receipts,
             state: executed.state,
         })?;
+        chain.metrics.block_committed(block, &executed.receipts);
         chain.executed.lock().retain(|_, e| e.height > height);
         if !executed_ids.is_empty() {
             chain.evidence.lock().remove(&executed_ids);

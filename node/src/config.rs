@@ -33,7 +33,8 @@ pub struct NodeConfig {
 pub struct RpcConfig {
     /// gRPC listen address.
     pub grpc_addr: SocketAddr,
-    /// HTTP listen address (`/health`; REST and explorer later).
+    /// HTTP listen address: REST/JSON, Connect-style POSTs and grpc-web of
+    /// every gRPC service, `/health` `/ready` `/status` `/metrics`, explorer.
     pub http_addr: SocketAddr,
     /// Largest gRPC message accepted or sent, in bytes.
     pub max_message_bytes: usize,
@@ -41,6 +42,9 @@ pub struct RpcConfig {
     pub max_wait_ms: u64,
     /// Concurrent requests served per connection.
     pub concurrency_per_connection: usize,
+    /// Origins allowed to call the HTTP API from a browser (CORS); `"*"`
+    /// allows any origin.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 /// P2P listener and peers.
@@ -111,6 +115,7 @@ impl Default for RpcConfig {
             max_message_bytes: 4 << 20,
             max_wait_ms: 30_000,
             concurrency_per_connection: 64,
+            cors_allowed_origins: vec!["*".into()],
         }
     }
 }

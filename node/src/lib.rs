@@ -15,6 +15,7 @@ pub mod gossip_stats;
 pub mod home;
 pub mod logging;
 pub mod mempool;
+pub mod metrics;
 pub mod network;
 pub mod node_status;
 pub mod producer;

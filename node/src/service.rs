@@ -51,6 +51,7 @@ impl RunningNode {
         let data = home.data();
         let chain =
             tokio::task::spawn_blocking(move || Chain::open(&data, genesis, config)).await??;
+        chain.metrics.set_data_dir(home.data());
         let block_ms = match chain.config.consensus.block_time_ms {
             0 => chain.genesis.params.block_time_ms,
             ms => ms,
@@ -84,7 +85,7 @@ impl RunningNode {
                 .context("gRPC server")
         });
         let mut rx_http = rx.clone();
-        let app = http::router(chain.clone());
+        let app = http::router(chain.clone())?;
         tasks.spawn(async move {
             axum::serve(http_listener, app)
                 .with_graceful_shutdown(async move {
@@ -119,6 +120,7 @@ impl RunningNode {
             let node_key = read_key_file(&home.node_key())?;
             let (p2p, events) = network::start(&chain, &node_key).await?;
             p2p_addr = p2p.listen_addrs().first().copied();
+            chain.metrics.set_p2p(p2p.clone());
             let (outbox_tx, outbox) = mpsc::unbounded_channel();
             chain.set_tx_outbox(outbox_tx);
             let (seen_tx, seen_rx) = watch::channel(0u64);

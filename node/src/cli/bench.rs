@@ -9,13 +9,17 @@
 //! round-robin — each node admits and gossips its share, as clients of a
 //! consortium would spread over its members — and commits are observed on the
 //! first node.
+//!
+//! `bayledger bench reads` measures proof-carrying reads instead ([`reads`]).
+
+pub mod reads;
 
 use super::output::{OutputFormat, print_value};
 use bayledger_sdk::client::Client;
 use bayledger_sdk::tx::{TxBuilder, sign};
 use bayledger_types::crypto::RecoverableSignature;
 use bayledger_types::{Address, Hash, SecretKey};
-use clap::Args;
+use clap::{Args, Subcommand};
 use eyre::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use parking_lot::Mutex;
@@ -67,6 +71,17 @@ pub struct BenchArgs {
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value = "text")]
     pub output: OutputFormat,
+    /// Another benchmark instead of the transaction load.
+    #[command(subcommand)]
+    pub other: Option<OtherBench>,
+}
+
+/// Benchmarks other than the transaction load.
+#[derive(Debug, Subcommand)]
+pub enum OtherBench {
+    /// Proof-carrying reads (GetStateProof, proven QueryContract) per second
+    /// and their latency, every proof verified client-side.
+    Reads(reads::ReadsArgs),
 }
 
 struct Shared {
@@ -81,6 +96,9 @@ struct Shared {
 impl BenchArgs {
     /// Runs the benchmark.
     pub async fn run(self) -> Result<()> {
+        if let Some(OtherBench::Reads(reads)) = self.other {
+            return reads.run().await;
+        }
         if self.accounts == 0 || self.txs == 0 {
             bail!("--accounts and --txs must be positive");
         }
@@ -183,10 +201,7 @@ impl BenchArgs {
         let tps = committed as f64 / secs;
         let mut lat = shared.latencies.lock().clone();
         lat.sort();
-        let pct = |q: f64| {
-            lat.get(((lat.len() as f64 * q).ceil() as usize).saturating_sub(1))
-                .map_or(0.0, |d| d.as_secs_f64() * 1e3)
-        };
+        let pct = |q: f64| percentile_ms(&lat, q);
         let (ceiling, threads) = verification_ceiling(Duration::from_secs(self.verify_seconds));
         let report = serde_json::json!({
             "nodes": self.node.len(),
@@ -277,6 +292,13 @@ fn progress_bar(len: u64, output: OutputFormat) -> ProgressBar {
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar
+}
+
+/// The `q` quantile of sorted durations, in milliseconds (0 when empty).
+fn percentile_ms(sorted: &[Duration], q: f64) -> f64 {
+    sorted
+        .get(((sorted.len() as f64 * q).ceil() as usize).saturating_sub(1))
+        .map_or(0.0, |d| d.as_secs_f64() * 1e3)
 }
 
 fn round(x: f64, digits: i32) -> f64 {
