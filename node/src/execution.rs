@@ -5,12 +5,20 @@
 //! received block invalid), consume the nonce, then run the action inside a
 //! checkpoint. A failed action (trap, out of fuel, abort, rejected) reverts
 //! its own writes but keeps the consumed nonce, and its receipt says why.
+//!
+//! Governance (ADR 0012): a frozen sender's transaction consumes its nonce and is
+//! `REJECTED`; so is an upload by an account without the upload right. After the
+//! block's transactions, [`Executor::end_block`] puts in force the validator and
+//! parameter changes scheduled for the next height.
 
 use bayledger_genesis::Params;
 use bayledger_types::pb::{self, ExecStatus, action::Kind};
 use bayledger_types::tx::VerifiedTx;
 use bayledger_types::{Address, Hash, StateError, state_keys};
+use bayledger_vm::system::{self, SystemError};
 use bayledger_vm::{BlockEnv, ExecOutcome, Overlay, Vm, VmError};
+
+use crate::mempool::Forbidden;
 use prost::Message;
 
 /// Why a block could not be executed (never the sender's fault: those are receipts).
@@ -30,6 +38,9 @@ pub enum ExecError {
     /// The VM failed (not the contract).
     #[error(transparent)]
     Vm(#[from] VmError),
+    /// A governed system record could not be read or applied.
+    #[error(transparent)]
+    System(#[from] SystemError),
 }
 
 /// Reads an account's next nonce from a state view.
@@ -50,7 +61,7 @@ pub fn account_nonce(
 pub struct Executor<'v> {
     /// The VM.
     pub vm: &'v Vm,
-    /// Chain parameters.
+    /// Chain parameters in force for the block.
     pub params: &'v Params,
 }
 
@@ -86,6 +97,12 @@ impl Executor<'_> {
         let fuel = tx.body.fuel_limit;
         let mut receipt = pb::Receipt { tx_hash: tx.hash.0.to_vec(), ..Default::default() };
         let outcome = match tx.action() {
+            _ if system::is_frozen(overlay, &tx.sender)? => {
+                rejected(Forbidden::Frozen(tx.sender).to_string(), 0)
+            }
+            Kind::UploadCode(_) if !system::may_upload(overlay, &tx.sender)? => {
+                rejected(Forbidden::Upload(tx.sender).to_string(), 0)
+            }
             Kind::UploadCode(u) => self.upload(overlay, &u.wasm, fuel, &mut receipt),
             Kind::Instantiate(i) => self.instantiate(overlay, env, tx, i, &mut receipt)?,
             Kind::Call(c) => match Address::from_slice(&c.contract) {
@@ -103,6 +120,11 @@ impl Executor<'_> {
             receipt.code_hash.clear();
         }
         Ok(receipt)
+    }
+
+    /// Ends block `height`: puts in force what governance scheduled for `height + 1`.
+    pub fn end_block(&self, overlay: &mut Overlay<'_>, height: u64) -> Result<(), ExecError> {
+        Ok(system::end_block(overlay, height)?)
     }
 
     fn upload(

@@ -1,5 +1,6 @@
-//! Builds the state at height 0 from `genesis.json`: the validator set, and
-//! every genesis contract uploaded and instantiated (creator `0x00…00`, so
+//! Builds the state at height 0 from `genesis.json`: the validator set, the
+//! governed records (`sys/params`, admitted `sys/nodes/…`, upload permissions;
+//! ADR 0012), and every genesis contract uploaded and instantiated (creator `0x00…00`, so
 //! contract `i` lives at `Genesis::contract_address(i)`).
 
 use bayledger_genesis::Genesis;
@@ -16,6 +17,7 @@ pub use bayledger_types::state_keys::VALIDATORS as VALIDATOR_SET_KEY;
 pub fn genesis_writes(genesis: &Genesis, vm: &Vm, empty: &dyn StateReader) -> Result<WriteSet> {
     let mut overlay = Overlay::new(empty);
     overlay.put(VALIDATOR_SET_KEY.to_vec(), genesis.validator_set().encode_to_vec());
+    bayledger_vm::system::write_genesis(&mut overlay, genesis);
     let env = BlockEnv {
         height: 0,
         time_ms: genesis.genesis_time_ms()?,

@@ -71,7 +71,9 @@ impl TxGossipStats {
             }
             Err(MempoolError::NonceGap { .. }) => &self.nonce_gap,
             Err(MempoolError::Full { .. } | MempoolError::SenderFull(_)) => &self.full,
-            Err(MempoolError::Tx(_) | MempoolError::State(_)) => &self.invalid,
+            Err(MempoolError::Tx(_) | MempoolError::Governance(_) | MempoolError::State(_)) => {
+                &self.invalid
+            }
         };
         counter.fetch_add(1, Ordering::Relaxed);
     }

@@ -9,9 +9,16 @@
 //! sender's pending transactions form a contiguous run of nonces starting at
 //! the account's next nonce, so the pool never holds a transaction that cannot
 //! execute next; reaping takes senders round-robin in nonce order.
+//!
+//! With the nonce, admission asks the committed state whether governance allows the
+//! sender's transaction at all ([`AccountView::check_allowed`], ADR 0012): a frozen
+//! account, or an upload by an account without the upload right, is refused up front
+//! with [`MempoolError::Governance`] (execution refuses them too, should one reach a block).
 
+use bayledger_types::pb::action::Kind;
 use bayledger_types::tx::{DecodedTx, TxContext, TxError, VerifiedTx};
-use bayledger_types::{Address, Hash, StateError};
+use bayledger_types::{Address, Hash, StateError, StateReader};
+use bayledger_vm::system;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use crate::config::MempoolConfig;
@@ -66,9 +73,43 @@ pub enum MempoolError {
     /// The sender has too many pending transactions.
     #[error("sender {0} has too many pending transactions")]
     SenderFull(Address),
+    /// Governance does not allow the sender's transaction.
+    #[error(transparent)]
+    Governance(#[from] Forbidden),
     /// Reading the account failed.
     #[error(transparent)]
     State(#[from] StateError),
+}
+
+/// What governance forbids a sender (ADR 0012).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Forbidden {
+    /// The sender is frozen: none of its transactions run.
+    #[error("account {0} is frozen by governance")]
+    Frozen(Address),
+    /// Uploads are restricted and the sender holds no upload right.
+    #[error(
+        "account {0} may not upload code: uploads are restricted to accounts governance allows"
+    )]
+    Upload(Address),
+}
+
+/// Committed account state as admission needs it. Any `Fn(&Address) -> Result<u64, _>`
+/// (a nonce reader) is a view that allows every sender.
+pub trait AccountView {
+    /// The account's next nonce.
+    fn nonce(&self, addr: &Address) -> Result<u64, StateError>;
+
+    /// Whether governance allows `tx` from its sender (frozen accounts, the upload right).
+    fn check_allowed(&self, _tx: &DecodedTx) -> Result<(), MempoolError> {
+        Ok(())
+    }
+}
+
+impl<F: Fn(&Address) -> Result<u64, StateError>> AccountView for F {
+    fn nonce(&self, addr: &Address) -> Result<u64, StateError> {
+        self(addr)
+    }
 }
 
 /// The pool itself (wrap in a mutex; see [`admit`]).
@@ -256,9 +297,34 @@ impl Mempool {
     }
 }
 
+/// An [`AccountView`] over committed state: nonces from `acct/…`, governance's
+/// refusals from `sys/frozen/…` and the upload right.
+pub struct StateAccounts<'a>(pub Box<dyn StateReader + 'a>);
+
+impl AccountView for StateAccounts<'_> {
+    fn nonce(&self, addr: &Address) -> Result<u64, StateError> {
+        crate::execution::account_nonce(|k| self.0.get(k), addr)
+    }
+
+    fn check_allowed(&self, tx: &DecodedTx) -> Result<(), MempoolError> {
+        let sender = tx.sender;
+        if system::is_frozen(&*self.0, &sender)? {
+            return Err(Forbidden::Frozen(sender).into());
+        }
+        let uploads = matches!(
+            tx.body.action.as_ref().and_then(|a| a.kind.as_ref()),
+            Some(Kind::UploadCode(_))
+        );
+        if uploads && !system::may_upload(&*self.0, &sender)? {
+            return Err(Forbidden::Upload(sender).into());
+        }
+        Ok(())
+    }
+}
+
 /// Admits raw transaction bytes into a shared pool: cheap checks under the
 /// lock, the signature outside it, then a re-checked insert.
-pub fn admit<N: Fn(&Address) -> Result<u64, StateError>>(
+pub fn admit<N: AccountView>(
     pool: &parking_lot::Mutex<Mempool>,
     bytes: &[u8],
     max_tx_bytes: usize,
@@ -288,7 +354,7 @@ pub fn admit<N: Fn(&Address) -> Result<u64, StateError>>(
 /// [`Mempool::precheck`] allows for.) Without this, a block committing
 /// between the nonce read and the insert left a sender's next nonce refused
 /// as a gap.
-pub fn admit_batch<T: AsRef<[u8]>, N: Fn(&Address) -> Result<u64, StateError>>(
+pub fn admit_batch<T: AsRef<[u8]>, N: AccountView>(
     pool: &parking_lot::Mutex<Mempool>,
     txs: &[T],
     max_tx_bytes: usize,
@@ -331,7 +397,7 @@ pub fn admit_batch<T: AsRef<[u8]>, N: Fn(&Address) -> Result<u64, StateError>>(
         };
         let mut fresh: HashMap<Address, Result<u64, StateError>> = HashMap::new();
         for (_, tx) in &views {
-            fresh.entry(tx.sender).or_insert_with(|| (view.nonce_of)(&tx.sender));
+            fresh.entry(tx.sender).or_insert_with(|| view.nonce_of.nonce(&tx.sender));
         }
         let locked = pool.lock();
         if locked.updates() == view.updates {
@@ -366,7 +432,7 @@ impl<N> NonceView<N> {
 }
 
 /// Step 1 of [`admit_batch`] for one transaction.
-fn precheck_one<N: Fn(&Address) -> Result<u64, StateError>>(
+fn precheck_one<N: AccountView>(
     pool: &parking_lot::Mutex<Mempool>,
     nonces: &impl Fn() -> Result<N, StateError>,
     view: &mut NonceView<N>,
@@ -377,6 +443,7 @@ fn precheck_one<N: Fn(&Address) -> Result<u64, StateError>>(
 ) -> Result<DecodedTx, MempoolError> {
     let decoded = DecodedTx::decode(bytes, max_tx_bytes)?;
     decoded.check_context(ctx)?;
+    view.nonce_of.check_allowed(&decoded)?;
     let (sender, got) = (decoded.sender, decoded.body.nonce);
     match batch_next.get(&sender) {
         Some(&expected) if got < expected => {
@@ -389,7 +456,7 @@ fn precheck_one<N: Fn(&Address) -> Result<u64, StateError>>(
         None => {}
     }
     loop {
-        let nonce = (view.nonce_of)(&sender)?;
+        let nonce = view.nonce_of.nonce(&sender)?;
         let locked = pool.lock();
         if locked.updates() == view.updates {
             locked.precheck(&decoded, nonce)?;

@@ -3,6 +3,7 @@
 
 use crate::chain::ChainError;
 use crate::mempool::MempoolError;
+use bayledger_storage::{ChainStore, StorageError};
 use bayledger_types::{Address, Hash, StateError};
 use tonic::Status;
 
@@ -36,6 +37,7 @@ pub fn mempool_status(e: MempoolError) -> Status {
         | MempoolError::NoncePending { .. }
         | MempoolError::NonceGap { .. } => Status::failed_precondition(msg),
         MempoolError::Full { .. } | MempoolError::SenderFull(_) => Status::resource_exhausted(msg),
+        MempoolError::Governance(_) => Status::permission_denied(msg),
         MempoolError::State(_) => Status::internal(msg),
     }
 }
@@ -47,7 +49,45 @@ pub fn internal(e: impl std::fmt::Display) -> Status {
 
 impl From<ChainError> for Status {
     fn from(e: ChainError) -> Status {
-        internal(e)
+        match e {
+            ChainError::Storage(StorageError::Pruned { height, earliest }) => {
+                pruned(height, earliest, None)
+            }
+            e => internal(e),
+        }
+    }
+}
+
+/// FAILED_PRECONDITION for a read at a pruned height, naming the heights
+/// the node keeps.
+fn pruned(height: u64, earliest: u64, latest: Option<u64>) -> Status {
+    let keeps = match latest {
+        Some(latest) => format!("{earliest}..={latest}"),
+        None => format!("from {earliest} on"),
+    };
+    Status::failed_precondition(format!(
+        "height {height} is pruned; this node keeps heights {keeps}"
+    ))
+}
+
+/// Maps a storage failure of a read onto a status. Every read at a height
+/// goes through here: a pruned height is FAILED_PRECONDITION "height H is
+/// pruned; this node keeps heights E..=L", a height not committed yet is
+/// NOT_FOUND, a bad list cursor or limit INVALID_ARGUMENT, anything else
+/// INTERNAL.
+pub fn storage(e: StorageError, store: &dyn ChainStore) -> Status {
+    match e {
+        StorageError::Pruned { height, earliest } => {
+            pruned(height, earliest, store.latest_height().ok().flatten())
+        }
+        StorageError::UnknownVersion { version, latest } => Status::not_found(format!(
+            "height {version} is not committed (latest: {})",
+            latest.map_or("none".into(), |l| l.to_string())
+        )),
+        StorageError::BadCursor(_) | StorageError::BadLimit => {
+            Status::invalid_argument(e.to_string())
+        }
+        e => internal(e),
     }
 }
 

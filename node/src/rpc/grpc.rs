@@ -286,46 +286,34 @@ impl BlockService for Api {
         &self,
         req: Request<SubscribeBlocksRequest>,
     ) -> Result<Response<Self::SubscribeBlocksStream>, Status> {
-        let chain = self.0.clone();
-        let mut next = req.into_inner().from_height.max(1);
-        let mut commits = chain.committed.subscribe();
-        let (tx, rx) = tokio::sync::mpsc::channel(64);
-        tokio::spawn(async move {
-            loop {
-                // Send everything stored from `next` on, then wait for a commit.
-                let latest = match chain.height() {
-                    Ok(h) => h,
-                    Err(e) => {
-                        let _ = tx.send(Err(internal(e))).await;
-                        return;
-                    }
-                };
-                while next <= latest {
-                    let c = chain.clone();
-                    let h = next;
-                    let item = blocking(move || {
-                        let b = c
-                            .store
-                            .block_by_height(h)
-                            .map_err(internal)?
-                            .ok_or_else(|| Status::not_found("block pruned"))?;
-                        block_response(&c, &b)
-                    })
-                    .await;
-                    if tx.send(item).await.is_err() {
-                        return; // client went away
-                    }
-                    next += 1;
-                }
-                match commits.recv().await {
-                    Ok(_) | Err(RecvError::Lagged(_)) => {}
-                    Err(RecvError::Closed) => return,
-                }
+        let from = req.into_inner().from_height.max(1);
+        let mut next = from;
+        // Replays stored blocks from `from_height`, then follows commits
+        // (super::stream: no gap or duplicate; a client too slow to keep up
+        // is closed with RESOURCE_EXHAUSTED naming the height to resume at).
+        let read = move |chain: &Chain| {
+            let latest = chain.height()?;
+            let mut items = Vec::new();
+            while next <= latest && items.len() < BLOCKS_PER_READ {
+                let block = chain
+                    .store
+                    .block_by_height(next)
+                    .map_err(|e| super::convert::storage(e, &*chain.store))?
+                    .ok_or_else(|| Status::internal(format!("block {next} is not stored")))?;
+                items.push((next, block_response(chain, &block)?));
+                next += 1;
             }
+            Ok((items, next <= latest))
+        };
+        let resume = Box::new(move |last: Option<u64>| {
+            format!("resume with from_height = {}", last.map_or(from, |h| h + 1))
         });
-        Ok(Response::new(Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx))))
+        Ok(Response::new(Box::pin(super::stream::follow(self.0.clone(), read, resume))))
     }
 }
+
+/// Blocks one read of a block stream takes from the store.
+const BLOCKS_PER_READ: usize = 16;
 
 /// Most blocks one `ListEvidence` call scans.
 const MAX_EVIDENCE_SCAN: u64 = 10_000;
@@ -394,7 +382,8 @@ impl StateService for Api {
         let contract = address("contract", &req.contract)?;
         let chain = self.0.clone();
         blocking(move || {
-            let limit = chain.genesis.params.query_fuel_limit;
+            let next = chain.height().map_err(internal)? + 1;
+            let limit = chain.params_at(next).map_err(internal)?.query_fuel_limit;
             let fuel = if req.fuel_limit == 0 { limit } else { req.fuel_limit.min(limit) };
             let view =
                 query_reads::state_view(&chain, req.height).map_err(|e| storage(&chain, e))?;
