@@ -231,8 +231,9 @@ impl Browser {
         while let Some(msg) = self.read() {
             self.note(msg);
         }
-        let (hit, rest) = self.events.drain(..).partition(|e| e["method"] == method);
-        self.events = rest;
+        let (hit, rest): (Vec<Value>, Vec<Value>) =
+            self.events.drain(..).partition(|e| e["method"] == method);
+        self.events = rest.into();
         hit
     }
 
