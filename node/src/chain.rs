@@ -8,6 +8,9 @@
 //! exactly what was verified, and re-executes a block it has not seen
 //! (restart, replay, block sync). Verification rules live in [`crate::verify`].
 //!
+//! The validator set of height `h` is `sys/validators` in the state after
+//! `h - 1` ([`Chain::validators_at`]; governance changes it at a height).
+//!
 //! Storage is any [`ChainStore`]: [`Chain::open`] opens the RocksDB [`Store`]
 //! in the data directory; [`Chain::open_with_store`] takes another one, such
 //! as a [`bayledger_storage::MemChainStore`] for tests and simulations.
@@ -15,7 +18,7 @@
 use crate::config::NodeConfig;
 use crate::evidence::{self, EvidencePool};
 use crate::execution::{ExecError, Executor, account_nonce};
-use crate::genesis_state::genesis_writes;
+use crate::genesis_state::{VALIDATOR_SET_KEY, genesis_writes};
 use crate::mempool::{self, Mempool, MempoolError};
 use crate::node_status::NodeStatus;
 use crate::verify::{self, Executed};
@@ -28,7 +31,7 @@ use bayledger_types::{Address, Hash, MemState, SealedBlock, StateError, pb};
 use bayledger_vm::{BlockEnv, CodeLimits, Overlay, Vm, VmConfig};
 use eyre::{Context, Result, bail};
 use parking_lot::Mutex;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use tokio::sync::{Notify, broadcast, mpsc};
@@ -43,8 +46,11 @@ pub struct Chain {
     pub genesis: Genesis,
     /// Its canonical hash.
     pub genesis_hash: Hash,
-    /// Validator set (fixed at genesis until governance exists).
+    /// The genesis validator set (the set of height 1). The set of any
+    /// height: [`Chain::validators_at`].
     pub validators: pb::ValidatorSet,
+    /// Validator sets by height, read once each ([`Chain::validators_at`]).
+    validator_sets: Mutex<BTreeMap<u64, Arc<pb::ValidatorSet>>>,
     /// Pending transactions.
     pub mempool: Mutex<Mempool>,
     /// Verified equivocation evidence waiting for a block.
@@ -94,6 +100,23 @@ pub enum ChainError {
         /// Its height.
         height: u64,
         /// The broken rule.
+        reason: String,
+    },
+    /// No validator set is known for the height: it is above the next one
+    /// (its set is fixed by a block not committed yet), or 0.
+    #[error("no validator set for height {height}: the latest committed height is {latest}")]
+    NoValidatorSet {
+        /// Requested height.
+        height: u64,
+        /// Latest committed height.
+        latest: u64,
+    },
+    /// The stored validator set does not decode.
+    #[error("validator set of height {height}: {reason}")]
+    BadValidatorSet {
+        /// Height it signs.
+        height: u64,
+        /// Why.
         reason: String,
     },
     /// Asked to build a block for a height that is not the next one.
@@ -168,12 +191,49 @@ impl Chain {
             genesis,
             genesis_hash,
             validators,
+            validator_sets: Mutex::new(BTreeMap::new()),
             committed,
             config,
             executed: Mutex::new(HashMap::new()),
             tx_outbox: OnceLock::new(),
             tx_admitted: Notify::new(),
         }))
+    }
+
+    /// The validator set that signs block `height` (its proposer, its commit):
+    /// `sys/validators` in the state after block `height - 1` — the genesis
+    /// state for block 1. Known for every height up to the next one; read
+    /// from storage once per height, then cached.
+    pub fn validators_at(&self, height: u64) -> Result<Arc<pb::ValidatorSet>, ChainError> {
+        if let Some(set) = self.validator_sets.lock().get(&height) {
+            return Ok(set.clone());
+        }
+        let latest = self.height()?;
+        if height == 0 || height > latest + 1 {
+            return Err(ChainError::NoValidatorSet { height, latest });
+        }
+        let bad = |reason: String| ChainError::BadValidatorSet { height, reason };
+        let bytes = self
+            .store
+            .state_at(height - 1)?
+            .get(VALIDATOR_SET_KEY)?
+            .ok_or_else(|| bad("no validator set in the state".into()))?;
+        let set = bayledger_types::canonical::decode_canonical::<pb::ValidatorSet>(
+            "ValidatorSet",
+            &bytes,
+        )
+        .map_err(|e| bad(e.to_string()))?;
+        if set.validators.is_empty() {
+            return Err(bad("the set is empty".into()));
+        }
+        let set = Arc::new(set);
+        let mut cache = self.validator_sets.lock();
+        // Bounded: consensus, sync and evidence look at recent heights.
+        while cache.len() >= VALIDATOR_SET_CACHE {
+            cache.pop_first();
+        }
+        cache.insert(height, set.clone());
+        Ok(set)
     }
 
     /// Latest committed height (0 = only genesis).
@@ -350,6 +410,9 @@ impl Chain {
     }
 }
 
+/// Validator sets kept by [`Chain::validators_at`].
+const VALIDATOR_SET_CACHE: usize = 64;
+
 /// A genesis this node can start from.
 fn check_genesis(genesis: &Genesis) -> Result<()> {
     genesis.validate().context("invalid genesis")?;
@@ -399,7 +462,7 @@ impl Application for ChainApp<'_> {
             tx_root: tx_root_of(&txs).0.to_vec(),
             receipts_root: receipts_root(&receipts).0.to_vec(),
             state_root: prepared.root.0.to_vec(),
-            validator_set_hash: validator_set_hash(&chain.validators).0.to_vec(),
+            validator_set_hash: validator_set_hash(&*chain.validators_at(height)?).0.to_vec(),
             last_commit,
             tx_count: txs.len() as u32,
             evidence_root: evidence::evidence_root(&ev),
@@ -461,6 +524,7 @@ mod tests {
     use crate::producer::produce_one;
     use bayledger_consensus::SoloEngine;
     use bayledger_storage::MemChainStore;
+    use prost::Message;
 
     use crate::test_utils::{call_tx, key};
 
@@ -518,6 +582,143 @@ mod tests {
         let err = Chain::open_with_store(store, other, NodeConfig::default())
             .expect_err("a store of another genesis");
         assert!(err.to_string().contains("genesis mismatch"), "{err}");
+    }
+
+    fn set_of(keys: &[u8]) -> pb::ValidatorSet {
+        pb::ValidatorSet {
+            validators: keys
+                .iter()
+                .map(|k| pb::Validator::of_key(&key(*k).public_key(), 10, ""))
+                .collect(),
+        }
+    }
+
+    fn commit_by(signer: u8, block: &SealedBlock) -> pb::Commit {
+        let hash = block.hash();
+        pb::Commit {
+            height: block.height(),
+            round: 0,
+            block_hash: hash.0.to_vec(),
+            signatures: vec![bayledger_types::block::sign_vote(
+                &key(signer),
+                CHAIN_ID,
+                block.height(),
+                0,
+                &hash,
+            )],
+        }
+    }
+
+    /// Commits the next block straight to the store with `writes` as its
+    /// whole state change (what governance's end-of-block set change writes),
+    /// proposed and signed by validator `signer`.
+    fn commit_state_change(
+        chain: &Chain,
+        writes: bayledger_types::WriteSet,
+        signer: u8,
+    ) -> SealedBlock {
+        let height = chain.height().expect("height") + 1;
+        let prepared = chain.store.prepare_state(height, &writes).expect("prepares");
+        let header = pb::BlockHeader {
+            chain_id: CHAIN_ID.into(),
+            height,
+            time_ms: chain.block_time_ms(height - 1).expect("parent time") + 1,
+            parent_hash: chain.block_hash(height - 1).expect("reads").expect("parent").0.to_vec(),
+            proposer: key(signer).address().0.to_vec(),
+            tx_root: tx_root_of(&[]).0.to_vec(),
+            receipts_root: receipts_root(&[]).0.to_vec(),
+            state_root: prepared.root.0.to_vec(),
+            validator_set_hash: validator_set_hash(&chain.validators_at(height).expect("set"))
+                .0
+                .to_vec(),
+            last_commit: chain.store.commit_at(height - 1).expect("reads"),
+            ..Default::default()
+        };
+        let block =
+            SealedBlock { header: SealedHeader::seal(header), txs: vec![], evidence: vec![] };
+        let commit = commit_by(signer, &block);
+        chain
+            .store
+            .commit_block(BlockCommit {
+                block: &block,
+                commit: &commit,
+                receipts: &[],
+                state: prepared,
+            })
+            .expect("commits");
+        block
+    }
+
+    #[test]
+    fn each_height_is_signed_by_the_set_in_the_state_after_its_parent() {
+        let chain = Chain::open_with_store(
+            Arc::new(MemChainStore::new()),
+            genesis(),
+            NodeConfig::default(),
+        )
+        .expect("opens");
+        let genesis_set = genesis().validator_set();
+        assert_eq!(*chain.validators_at(1).expect("genesis state"), genesis_set);
+        for unknown in [0, 2] {
+            assert!(
+                matches!(
+                    chain.validators_at(unknown),
+                    Err(ChainError::NoValidatorSet { height, latest: 0 }) if height == unknown
+                ),
+                "height {unknown}"
+            );
+        }
+
+        // Block 1 hands the chain to validator 3 from height 2 on.
+        let next_set = set_of(&[3]);
+        let writes = [(VALIDATOR_SET_KEY.to_vec(), Some(next_set.encode_to_vec()))].into();
+        commit_state_change(&chain, writes, 1);
+        assert_eq!(*chain.validators_at(1).expect("cached"), genesis_set);
+        assert_eq!(*chain.validators_at(2).expect("state after 1"), next_set);
+        assert!(matches!(chain.validators_at(3), Err(ChainError::NoValidatorSet { .. })));
+
+        // Block 2 names the new set; its parent's commit (by validator 1) is
+        // checked with the parent's set; its own commit only counts validator 3.
+        let block = chain
+            .app()
+            .build_block(2, chain.block_time_ms(1).expect("time") + 1, key(3).address(), {
+                chain.store.commit_at(1).expect("reads")
+            })
+            .expect("builds");
+        assert_eq!(
+            block.header.header.validator_set_hash,
+            validator_set_hash(&next_set).0.to_vec()
+        );
+        chain.verify_proposal(&block).expect("valid under the new set");
+        let err = chain.app().commit_block(&block, &commit_by(1, &block)).expect_err("old signer");
+        assert!(err.to_string().contains("commit"), "{err}");
+        chain.app().commit_block(&block, &commit_by(3, &block)).expect("new signer");
+        assert_eq!(chain.height().expect("height"), 2);
+
+        // A proposal still naming the old set, or proposed by the old
+        // validator, is invalid.
+        let stale = chain
+            .app()
+            .build_block(3, chain.block_time_ms(2).expect("time") + 1, key(1).address(), {
+                chain.store.commit_at(2).expect("reads")
+            })
+            .expect("builds");
+        let err = chain.verify_proposal(&stale).expect_err("proposer left");
+        assert!(err.to_string().contains("is not a validator"), "{err}");
+    }
+
+    #[test]
+    fn a_stored_set_that_does_not_decode_is_named() {
+        let chain = Chain::open_with_store(
+            Arc::new(MemChainStore::new()),
+            genesis(),
+            NodeConfig::default(),
+        )
+        .expect("opens");
+        let writes = [(VALIDATOR_SET_KEY.to_vec(), Some(vec![0xff, 0x01]))].into();
+        commit_state_change(&chain, writes, 1);
+        let err = chain.validators_at(2).expect_err("garbage");
+        assert!(matches!(err, ChainError::BadValidatorSet { height: 2, .. }), "{err}");
     }
 
     #[test]

@@ -17,6 +17,15 @@
 //! a worker task, locally submitted transactions are batched and published.
 //! Without a validator key (a full node) there is no engine: the node relays
 //! gossip and commits what sync delivers.
+//!
+//! **Validator set changes.** Each height runs with its own set,
+//! [`Chain::validators_at`] (the state after the previous block). When a
+//! height starts, the edge looks its key up in that set: a member with an
+//! engine starts the height with the new set; a key that joined gets an engine
+//! (recovered from the WAL, which holds nothing above the committed chain);
+//! a key that left drops its engine and follows the chain as a full node from
+//! that height. The block time (and so the timeouts) is the one in force at
+//! the height ([`block_time_at`]).
 
 use crate::chain::Chain;
 use crate::gossip_stats::{self, TxGossipStats};
@@ -53,6 +62,8 @@ pub struct DriverConfig {
     pub timeouts: TimeoutConfig,
     /// The WAL file.
     pub wal_path: PathBuf,
+    /// The configured least gap (`None`: a tenth of the block time).
+    pub min_gap_setting: Option<Duration>,
 }
 
 impl DriverConfig {
@@ -62,8 +73,25 @@ impl DriverConfig {
     pub fn new(block_time: Duration, min_gap: Option<Duration>, wal_path: PathBuf) -> DriverConfig {
         let base = TimeoutConfig::default();
         let timeouts = TimeoutConfig { propose: base.propose + block_time, ..base };
+        let min_gap_setting = min_gap;
         let min_gap = min_gap.unwrap_or(block_time / 10).min(block_time);
-        DriverConfig { block_time, min_gap, timeouts, wal_path }
+        DriverConfig { block_time, min_gap, timeouts, wal_path, min_gap_setting }
+    }
+
+    /// The same configuration for another block time.
+    pub fn with_block_time(&self, block_time: Duration) -> DriverConfig {
+        DriverConfig::new(block_time, self.min_gap_setting, self.wal_path.clone())
+    }
+}
+
+/// The block time consensus runs with at `height`: the node's
+/// `consensus.block_time_ms` when set, else the chain's `block_time_ms`
+/// parameter in force at that height.
+pub fn block_time_at(chain: &Chain, height: u64) -> Duration {
+    let _ = height; // TODO(governance): the parameters of `height` once `Chain::params_at` exists
+    match chain.config.consensus.block_time_ms {
+        0 => Duration::from_millis(chain.genesis.params.block_time_ms),
+        ms => Duration::from_millis(ms),
     }
 }
 
@@ -95,7 +123,9 @@ pub struct Driver {
     key: Option<SecretKey>,
     engine: Option<BftEngine>,
     wal: Option<FileWal>,
+    /// The validator set of `set_height` (the height consensus works on).
     set: ValidatorSet,
+    set_height: u64,
     last_commit: Option<pb::Commit>,
     committed_at: Instant,
     seen: watch::Sender<u64>,
@@ -128,10 +158,14 @@ impl Driver {
         seen: watch::Sender<u64>,
         mut inputs: DriverInputs,
     ) -> Result<()> {
-        let set = ValidatorSet::from_pb(&chain.validators).context("validator set")?;
+        let tip = chain.height()?;
+        let set = ValidatorSet::from_pb(&*chain.validators_at(tip + 1)?)
+            .with_context(|| format!("validator set of height {}", tip + 1))?;
+        if let Some(k) = &key {
+            chain.status.set_validator_key(k.address());
+        }
         let (timer_tx, mut timers) = mpsc::unbounded_channel();
         let (app_tx, mut app) = mpsc::unbounded_channel();
-        let tip = chain.height()?;
         let last_commit = if tip == 0 { None } else { chain.store.commit_at(tip)? };
         let tx_stats = Arc::<TxGossipStats>::default();
         let (tx_in, tx_queue) = mpsc::channel(tx_gossip::INBOUND_QUEUE);
@@ -152,6 +186,7 @@ impl Driver {
             engine: None,
             wal: None,
             set,
+            set_height: tip + 1,
             last_commit,
             committed_at: Instant::now(),
             seen,
@@ -206,25 +241,97 @@ impl Driver {
         self.run_outputs(outputs).await
     }
 
-    /// (Re)builds the engine and recovers the next height from the WAL.
+    /// (Re)builds the engine and recovers the next height from the WAL when
+    /// this node's key is in that height's validator set; otherwise runs
+    /// without an engine (a full node).
     fn recover_engine(&mut self) -> Result<Vec<Output>> {
-        let Some(key) = self.key.clone() else { return Ok(Vec::new()) };
+        self.engine = None;
         self.wal = None;
+        let next = self.chain.height()? + 1;
+        let pb_set = self.switch_set(next)?;
+        let Some(key) = self.key.clone().filter(|k| self.set.get(&k.address()).is_some()) else {
+            if let Some(k) = &self.key {
+                tracing::info!(
+                    height = next, address = %k.address(),
+                    "validator key is not in the validator set; following the chain as a full node"
+                );
+            }
+            return Ok(Vec::new());
+        };
         let (wal, entries) = FileWal::open(&self.cfg.wal_path)
             .with_context(|| format!("opening {}", self.cfg.wal_path.display()))?;
-        let next = self.chain.height()? + 1;
         let mut engine = BftEngine::new(EngineConfig {
             chain_id: self.chain.genesis.chain_id.clone(),
             key,
             timeouts: self.cfg.timeouts,
         });
         let outputs = engine
-            .recover(next, &self.chain.validators, &entries)
+            .recover(next, &pb_set, &entries)
             .with_context(|| format!("recovering height {next} from the WAL"))?;
         tracing::info!(height = next, wal_entries = entries.len(), "consensus started");
         self.engine = Some(engine);
         self.wal = Some(wal);
         Ok(outputs)
+    }
+
+    /// Makes `height`'s validator set (and block time) current; records in
+    /// the node status whether this node's key is a member. Returns the set.
+    fn switch_set(&mut self, height: u64) -> Result<Arc<pb::ValidatorSet>> {
+        let pb_set = self.chain.validators_at(height)?;
+        if self.set.as_pb() != &*pb_set {
+            self.set = ValidatorSet::from_pb(&pb_set)
+                .with_context(|| format!("validator set of height {height}"))?;
+            tracing::info!(
+                height,
+                validators = self.set.validators().len(),
+                total_power = self.set.total_power(),
+                "validator set changed"
+            );
+        }
+        self.set_height = height;
+        let block_time = block_time_at(&self.chain, height);
+        if block_time != self.cfg.block_time {
+            tracing::info!(
+                height,
+                block_time_ms = block_time.as_millis() as u64,
+                "block time changed"
+            );
+            self.cfg = self.cfg.with_block_time(block_time);
+        }
+        let member = self.key.as_ref().is_some_and(|k| self.set.get(&k.address()).is_some());
+        self.chain.status.set_member(member);
+        Ok(pb_set)
+    }
+
+    /// Starts consensus on `height` (the block below it just committed) with
+    /// its validator set: the engine starts the height; a key that joined the
+    /// set gets an engine, one that left loses it.
+    fn start_height(&mut self, height: u64) -> Result<Vec<Output>> {
+        let pb_set = self.switch_set(height)?;
+        let member = self.key.as_ref().is_some_and(|k| self.set.get(&k.address()).is_some());
+        match (member, self.engine.as_mut()) {
+            (true, Some(engine)) => {
+                engine.set_timeouts(self.cfg.timeouts);
+                let r = engine.start_height(height, &pb_set);
+                self.feed(r)
+            }
+            (true, None) => {
+                tracing::info!(height, "joined the validator set; starting consensus");
+                self.recover_engine()
+            }
+            (false, Some(_)) => {
+                tracing::info!(
+                    height,
+                    "left the validator set; following the chain as a full node"
+                );
+                self.engine = None;
+                self.wal = None;
+                self.validating.clear();
+                self.held.clear();
+                Ok(Vec::new())
+            }
+            (false, None) => Ok(Vec::new()),
+        }
     }
 
     /// Turns an engine answer into outputs; an engine that broke is rebuilt.
@@ -452,12 +559,10 @@ impl Driver {
         tracing::info!(height, %hash, txs, round = commit.round, commit_ms, "committed block");
         self.last_commit = Some(commit);
         self.committed_at = Instant::now();
-        let Some(engine) = self.engine.as_mut() else { return Ok(Vec::new()) };
         if let Some(wal) = self.wal.as_mut() {
             wal.reset().context("resetting the consensus WAL")?;
         }
-        let r = engine.start_height(height + 1, &self.chain.validators);
-        self.feed(r)
+        self.start_height(height + 1)
     }
 
     async fn on_synced(&mut self, s: Synced) -> Result<()> {
@@ -529,13 +634,16 @@ impl Driver {
 
     async fn on_consensus(&mut self, msg_id: MessageId, data: &[u8]) -> Result<()> {
         let current = self.current_height()?;
+        if self.set_height != current {
+            self.switch_set(current)?;
+        }
         let (verdict, msg) =
             consensus_verdict(&self.chain.genesis.chain_id, &self.set, current, data);
         if let Err(e) = self.p2p.report(msg_id, verdict).await {
             tracing::debug!(error = %e, "gossip verdict not delivered");
         }
         let Some(msg) = msg else { return Ok(()) };
-        if msg.height() > current {
+        if msg.height() > current && verdict == Acceptance::Accept {
             self.seen.send_if_modified(|h| {
                 let higher = msg.height() > *h;
                 if higher {
@@ -561,10 +669,19 @@ impl Driver {
     }
 }
 
-/// The verdict on consensus gossip at height `current`, and the message when
-/// accepted: undecodable (or another chain's) → `Reject`; below `current` →
-/// `Ignore`; a proposal or vote not validly signed by a member of `set` →
-/// `Reject` (certificates are checked vote by vote by the engine).
+/// The verdict on consensus gossip at height `current`, whose validator set
+/// is `set`, and the message when it goes to the engine:
+///
+/// - undecodable (or another chain's) → `Reject`;
+/// - below `current` → `Ignore`;
+/// - a proposal or vote validly signed by a member of `set` → `Accept`
+///   (forwarded); signed otherwise by a member → `Reject`;
+/// - at `current` from a non-member → `Reject`;
+/// - above `current` from a non-member → `Ignore` (not forwarded) but handed
+///   to the engine: that height's set is not known yet (a validator may join
+///   at it), and the engine checks the signature against it when the height
+///   starts;
+/// - certificates are checked vote by vote by the engine (`Accept`).
 pub fn consensus_verdict(
     chain_id: &str,
     set: &ValidatorSet,
@@ -578,14 +695,18 @@ pub fn consensus_verdict(
     let key_of = |a: &Address| set.get(a).map(|v| v.public_key);
     let signed = match &msg {
         ConsensusMsg::Proposal(p) => {
-            key_of(&p.message.proposer.0).is_some_and(|k| verify_proposal(chain_id, p, &k).is_ok())
+            key_of(&p.message.proposer.0).map(|k| verify_proposal(chain_id, p, &k).is_ok())
         }
         ConsensusMsg::Vote(v) => {
-            key_of(&v.message.validator.0).is_some_and(|k| verify_vote(chain_id, v, &k).is_ok())
+            key_of(&v.message.validator.0).map(|k| verify_vote(chain_id, v, &k).is_ok())
         }
-        ConsensusMsg::PolkaCertificate(_) | ConsensusMsg::RoundCertificate(_) => true,
+        ConsensusMsg::PolkaCertificate(_) | ConsensusMsg::RoundCertificate(_) => Some(true),
     };
-    if signed { (Acceptance::Accept, Some(msg)) } else { (Acceptance::Reject, None) }
+    match signed {
+        Some(true) => (Acceptance::Accept, Some(msg)),
+        None if msg.height() > current => (Acceptance::Ignore, Some(msg)),
+        Some(false) | None => (Acceptance::Reject, None),
+    }
 }
 
 /// Builds the next block now (time: wall clock, above the parent's).
@@ -689,5 +810,11 @@ mod tests {
         let outsider = set_of(&[SecretKey::from_bytes(&[9; 32]).expect("key")]);
         let others = ValidatorSet::from_pb(&outsider).expect("set");
         assert_eq!(consensus_verdict(CHAIN, &others, 1, &vote).0, Acceptance::Reject, "member");
+        // At a future height the signer may have joined the set: not forwarded,
+        // but kept for the engine, which checks it against that height's set.
+        let (verdict, msg) = consensus_verdict(CHAIN, &others, 0, &vote);
+        assert_eq!((verdict, msg.map(|m| m.height())), (Acceptance::Ignore, Some(1)), "joined");
+        let forged_future = consensus_verdict(CHAIN, &cs, 0, &forged);
+        assert_eq!(forged_future.0, Acceptance::Reject, "a member's forgery at any height");
     }
 }

@@ -13,7 +13,7 @@
 //!   `header.evidence_root` = `merkle::root(block.evidence)` (empty when there
 //!   is no evidence, so evidence-free blocks hash as before).
 //! - **Validity** ([`check_block_evidence`]): size bounds, canonical encoding,
-//!   `verify_equivocation` against the validator set of the block's height, the
+//!   `verify_equivocation` against the validator set of the offence's height, the
 //!   offence at a height in `(block height − MAX_EVIDENCE_AGE, block height]`,
 //!   no offence twice in a block nor already committed, and the root.
 //! - **Index.** Executing a block writes `sys/evidence/<offence id>` →
@@ -77,15 +77,32 @@ pub fn parse_state_value(value: &[u8]) -> Option<(u64, &[u8])> {
 }
 
 /// Decodes (canonically) and verifies one piece of evidence against the
-/// chain's validator set (static since genesis, so the set of every height).
+/// validator set of the offence's height (which must be known: at most the
+/// next height).
 pub fn check(chain: &Chain, bytes: &[u8]) -> Result<Offence, String> {
     if bytes.len() > MAX_EVIDENCE_BYTES {
         return Err(format!("{} bytes (max {MAX_EVIDENCE_BYTES})", bytes.len()));
     }
     let ev: cpb::Evidence = decode_canonical("Evidence", bytes).map_err(|e| e.to_string())?;
-    let validator = verify_equivocation(&ev, &chain.validators, &chain.genesis.chain_id)
-        .map_err(|e| e.to_string())?;
+    let height = offence_height(&ev).ok_or("malformed evidence")?;
+    let set = chain.validators_at(height).map_err(|e| match e {
+        // Evidence is checked for the next block (or the pool feeding it).
+        ChainError::NoValidatorSet { latest, .. } if height > latest => {
+            format!("offence at height {height} is above the block")
+        }
+        e => e.to_string(),
+    })?;
+    let validator =
+        verify_equivocation(&ev, &set, &chain.genesis.chain_id).map_err(|e| e.to_string())?;
     offence(&ev, validator).ok_or_else(|| "malformed evidence".to_string())
+}
+
+/// The height of the conflicting messages.
+fn offence_height(ev: &cpb::Evidence) -> Option<u64> {
+    Some(match ev.kind.as_ref()? {
+        cpb::evidence::Kind::DuplicateVote(d) => d.first.as_ref()?.vote.as_ref()?.height,
+        cpb::evidence::Kind::DuplicateProposal(d) => d.first.as_ref()?.proposal.as_ref()?.height,
+    })
 }
 
 /// The offence proven by verified evidence by `validator`.
@@ -237,11 +254,11 @@ pub fn add_bytes(chain: &Chain, bytes: &[u8]) -> Result<Option<Offence>, String>
     if bytes.len() > MAX_EVIDENCE_BYTES {
         return Err(format!("{} bytes (max {MAX_EVIDENCE_BYTES})", bytes.len()));
     }
-    if describe(bytes).is_some_and(|o| chain.evidence.lock().contains(&o.id)) {
+    let next = chain.height().map_err(|e| e.to_string())? + 1;
+    if describe(bytes).is_some_and(|o| o.height > next || chain.evidence.lock().contains(&o.id)) {
         return Ok(None);
     }
     let offence = check(chain, bytes)?;
-    let next = chain.height().map_err(|e| e.to_string())? + 1;
     if admissible(chain, &offence, next).is_err() {
         return Ok(None);
     }

@@ -1,9 +1,12 @@
 //! What a node reports about itself beyond its chain (`GetStatus`): the
-//! address of its validator key when that key is in the validator set, and
-//! whether block sync is catching up with peers that are ahead.
+//! address of its validator key while that key is in the validator set of the
+//! height consensus works on (governance adds and removes validators at a
+//! height; the consensus edge records each switch), and whether block sync is
+//! catching up with peers that are ahead.
 
 use bayledger_types::Address;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::watch;
 
 /// A node whose best peer is more than this many blocks ahead is catching up
@@ -18,25 +21,44 @@ pub fn lagging(tip: u64, peer_height: u64) -> bool {
 /// The node's own status, shared by the services that know it.
 #[derive(Debug)]
 pub struct NodeStatus {
-    validator: OnceLock<Address>,
+    key: OnceLock<Address>,
+    member: AtomicBool,
     catching_up: watch::Sender<bool>,
 }
 
 impl Default for NodeStatus {
     fn default() -> Self {
-        NodeStatus { validator: OnceLock::new(), catching_up: watch::Sender::new(false) }
+        NodeStatus {
+            key: OnceLock::new(),
+            member: AtomicBool::new(false),
+            catching_up: watch::Sender::new(false),
+        }
     }
 }
 
 impl NodeStatus {
-    /// Records that this node votes (or produces blocks) as `address`. Set once.
+    /// Records that this node votes (or produces blocks) as `address`: its
+    /// validator key, in the set. The key is set once.
     pub fn set_validator(&self, address: Address) {
-        let _ = self.validator.set(address);
+        self.set_validator_key(address);
+        self.set_member(true);
     }
 
-    /// The address this node validates as, if it is a validator.
+    /// Records the address of this node's validator key (set once), whether
+    /// or not it is in the validator set.
+    pub fn set_validator_key(&self, address: Address) {
+        let _ = self.key.set(address);
+    }
+
+    /// Records whether the validator key is in the set of the height
+    /// consensus works on.
+    pub fn set_member(&self, member: bool) {
+        self.member.store(member, Ordering::Relaxed);
+    }
+
+    /// The address this node validates as, if its key is in the current set.
     pub fn validator(&self) -> Option<Address> {
-        self.validator.get().copied()
+        self.key.get().copied().filter(|_| self.member.load(Ordering::Relaxed))
     }
 
     /// Records whether block sync is behind its peers (logged on change).
@@ -79,5 +101,13 @@ mod tests {
         s.set_validator(Address([4; 20]));
         s.set_validator(Address([5; 20]));
         assert_eq!(s.validator(), Some(Address([4; 20])), "set once");
+        s.set_member(false);
+        assert_eq!(s.validator(), None, "voted out");
+        s.set_member(true);
+        assert_eq!(s.validator(), Some(Address([4; 20])), "voted back in");
+
+        let full = NodeStatus::default();
+        full.set_validator_key(Address([6; 20]));
+        assert_eq!(full.validator(), None, "a key outside the set validates nothing");
     }
 }

@@ -110,13 +110,9 @@ impl RunningNode {
             chain.status.set_validator(engine.address());
             tasks.spawn(producer::run(chain.clone(), Arc::new(engine), block_time, rx));
         } else {
-            if let Some(k) = key.as_ref().filter(|k| !member(k)) {
-                tracing::warn!(address = %k.address(), "validator key is not in the validator set; running as a full node");
-            }
-            let key = key.filter(member);
-            if let Some(k) = &key {
-                chain.status.set_validator(k.address());
-            }
+            // The driver votes with the key while it is in the set of the
+            // height at hand (governance changes the set), else follows as a
+            // full node.
             let node_key = read_key_file(&home.node_key())?;
             let (p2p, events) = network::start(&chain, &node_key).await?;
             p2p_addr = p2p.listen_addrs().first().copied();

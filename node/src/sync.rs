@@ -9,7 +9,8 @@
 //! shortly after the consensus driver saw a message for a height above its own
 //! (a sign it missed a decision), it asks every connected peer for its height,
 //! fetches the missing blocks from the highest one, checks each commit with
-//! `verify_commit` against the validator set, and hands block + commit to the
+//! `verify_commit` against the validator set of the block's height (the
+//! state after its parent, committed just before), and hands block + commit to the
 //! driver, which re-executes the block (state root must match) and commits it
 //! (through `BftEngine::sync_decided` on a validator). Progress (height,
 //! blocks/s) is logged every few seconds. Each poll records in the chain's

@@ -2,8 +2,13 @@
 //! the header against the committed chain, the parent's commit, the limits,
 //! every transaction (decoding, context, signature) and a full re-execution
 //! whose receipts and state roots must match the header. Evidence: each piece
-//! verified against the validator set, no offence already committed, and the
-//! evidence root ([`crate::evidence::check_block_evidence`]).
+//! verified against the validator set of its offence's height, no offence
+//! already committed, and the evidence root
+//! ([`crate::evidence::check_block_evidence`]).
+//!
+//! Every validator-set rule uses the set of the height concerned
+//! ([`Chain::validators_at`]): the block's set for its `validator_set_hash`,
+//! its proposer and its own commit, the parent's set for the parent commit.
 //!
 //! Signature recovery is skipped for a transaction this node already holds,
 //! byte for byte, in its mempool (admission verified it). A transaction that
@@ -54,13 +59,15 @@ fn hash_field(block: &SealedBlock, name: &str, bytes: &[u8]) -> Result<Hash, Cha
     Hash::from_slice(bytes).ok_or_else(|| invalid(block, format!("{name} is not 32 bytes")))
 }
 
-/// Checks that `commit` decides `block` with more than 2/3 of the power.
+/// Checks that `commit` decides `block` with more than 2/3 of the power of
+/// the validator set of the block's height (only that set's signatures count).
 pub fn check_commit(
     chain: &Chain,
     block: &SealedBlock,
     commit: &pb::Commit,
 ) -> Result<(), ChainError> {
-    verify_commit(commit, &chain.genesis.chain_id, block.height(), &block.hash(), &chain.validators)
+    let set = chain.validators_at(block.height())?;
+    verify_commit(commit, &chain.genesis.chain_id, block.height(), &block.hash(), &set)
         .map_err(|e| invalid(block, format!("commit: {e}")))
 }
 
@@ -112,13 +119,13 @@ fn check_header(chain: &Chain, block: &SealedBlock, now_ms: Option<u64>) -> Resu
     if hash_field(block, "parent_hash", &h.parent_hash)? != parent {
         return Err(invalid(block, format!("parent hash is not {parent}")));
     }
-    let set_hash = validator_set_hash(&chain.validators);
-    if hash_field(block, "validator_set_hash", &h.validator_set_hash)? != set_hash {
+    let set = chain.validators_at(h.height)?;
+    if hash_field(block, "validator_set_hash", &h.validator_set_hash)? != validator_set_hash(&set) {
         return Err(invalid(block, "validator set hash mismatch"));
     }
     let proposer =
         Address::from_slice(&h.proposer).map_err(|_| invalid(block, "proposer is not 20 bytes"))?;
-    if !chain.validators.validators.iter().any(|v| v.address == proposer.0) {
+    if !set.validators.iter().any(|v| v.address == proposer.0) {
         return Err(invalid(block, format!("proposer {proposer} is not a validator")));
     }
     let parent_time = chain.block_time_ms(latest).map_err(|e| invalid(block, e.to_string()))?;
@@ -134,8 +141,11 @@ fn check_header(chain: &Chain, block: &SealedBlock, now_ms: Option<u64>) -> Resu
         (None, 0) => {}
         (Some(_), 0) => return Err(invalid(block, "first block carries a last commit")),
         (None, _) => return Err(invalid(block, "missing the parent's commit")),
-        (Some(c), _) => verify_commit(c, chain_id, latest, &parent, &chain.validators)
-            .map_err(|e| invalid(block, format!("last commit: {e}")))?,
+        (Some(c), _) => {
+            let parent_set = chain.validators_at(latest)?;
+            verify_commit(c, chain_id, latest, &parent, &parent_set)
+                .map_err(|e| invalid(block, format!("last commit: {e}")))?
+        }
     }
     Ok(())
 }
