@@ -211,6 +211,7 @@ async fn explorer_pages_show_the_committed_chain() {
     assert!(has_link(&mut b, &format!("tx/{tx}")), "the block lists the registration");
     let power = chain.total_power;
     assert_eq!(field(&mut b, "signed-power"), format!("{power} of {power}"));
+    assert_eq!(field(&mut b, "commit-verdict"), "Commit verified");
     b.screenshot("block");
 
     // Transaction page: status, fuel, decoded message and event.
@@ -244,6 +245,8 @@ async fn explorer_pages_show_the_committed_chain() {
     );
     let head: Value = serde_json::from_str(result.as_str().unwrap_or("")).expect("query JSON");
     assert_eq!(head["tree_size"], json!(2));
+    let topics = b.eval("[...document.querySelectorAll('.event .topic')].map(e => e.innerText)");
+    assert_eq!(topics, json!(["hash.revoked", "hash.registered", "hash.registered"]));
     b.screenshot("contract");
 
     // DID resolution.
@@ -311,7 +314,7 @@ async fn the_file_check_verifies_proofs_in_the_browser() {
     assert_eq!(field(&mut b, "registrant"), c.bank.address().to_string());
     assert_eq!(field(&mut b, "data-type"), DATA_TYPE);
     assert_eq!(field(&mut b, "proof-verdict"), "Proof verified");
-    for step in ["reads", "header", "record", "tree-head", "inclusion"] {
+    for step in ["reads", "header", "commit", "record", "tree-head", "inclusion"] {
         let state = b.eval(&format!("document.querySelector('[data-check={step}]')?.className"));
         assert_eq!(state, json!("check ok"), "check {step}");
     }

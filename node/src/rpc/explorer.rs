@@ -43,6 +43,8 @@ const EMBEDDED: &[(&str, &[u8])] = embed![
     "js/rfc9162.js",
     "js/protobuf.js",
     "js/registry.js",
+    "js/secp256k1.js",
+    "js/commit.js",
     "js/pages/dashboard.js",
     "js/pages/block.js",
     "js/pages/tx.js",

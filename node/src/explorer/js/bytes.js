@@ -41,12 +41,6 @@ export function fromBase64(text) {
   return out;
 }
 
-/** Bytes as the API sends them: base64 (proto3 JSON), or `0x` hex. */
-export function fromApi(value) {
-  if (typeof value !== "string" || value === "") return new Uint8Array();
-  return /^0x[0-9a-fA-F]*$/.test(value) ? fromHex(value) : fromBase64(value);
-}
-
 /** Bytes to standard base64. */
 export function toBase64(bytes) {
   let bin = "";

@@ -2,11 +2,11 @@
 // times, numbers, statuses, and contract messages and event data decoded from
 // their bytes to JSON.
 
-import { fromApi, fromUtf8, to0x } from "./bytes.js";
+import { fromBase64, fromUtf8, to0x } from "./bytes.js";
 
-/** API bytes (base64 or 0x hex) to `0x…` hex; "" when empty. */
+/** Base64 bytes (proto3 JSON) to `0x…` hex; "" when empty. */
 export function hex(value) {
-  const bytes = fromApi(value);
+  const bytes = fromBase64(value || "");
   return bytes.length ? to0x(bytes) : "";
 }
 
@@ -43,7 +43,7 @@ export function execStatus(s) {
  * `{ text }` when they are UTF-8 but not JSON, `{ hex }` otherwise, `{}` when empty.
  */
 export function decodeJsonBytes(value) {
-  const bytes = fromApi(value);
+  const bytes = fromBase64(value || "");
   if (!bytes.length) return {};
   const text = fromUtf8(bytes);
   if (text === null) return { hex: to0x(bytes) };

@@ -12,16 +12,20 @@
 //  5. the RFC 9162 inclusion proof of the registration's log leaf leads to that
 //     head's root (SHA-256 via WebCrypto), and the leaf is this registration.
 //
-// What is not checked here: the commit's signatures on the block (a light
-// client does that: `bayledger verify`), so the result holds for a block whose
-// hash the reader trusts.
+//  6. the block's commit: more than 2/3 of the power of the validator set the
+//     header names signed it (secp256k1 recovery in JS, js/commit.js).
+//
+// What is not checked here: that this validator set is the consortium's (a
+// light client follows it from genesis: `bayledger verify`); the page lists
+// the signers' keys so a reader can compare them with published ones.
 
 import * as api from "./api.js";
-import { concat, equal, fromApi, fromHex, readU64be, to0x, toHex, utf8 } from "./bytes.js";
+import { concat, equal, fromBase64, fromHex, readU64be, to0x, toHex, utf8 } from "./bytes.js";
 import { sha3_256 } from "./sha3.js";
 import { verifyStateProof } from "./jmt.js";
 import { decodeHeader } from "./protobuf.js";
 import { leafHash, verifyInclusion } from "./rfc9162.js";
+import { verifyCommit } from "./commit.js";
 
 const HEADER_TAG = utf8("bayledger/header/v1");
 
@@ -87,19 +91,19 @@ async function step(report, id, label, fn) {
 }
 
 function decodeData(resp) {
-  return JSON.parse(new TextDecoder().decode(fromApi(api.field(resp, "data", ""))));
+  return JSON.parse(new TextDecoder().decode(fromBase64(api.field(resp, "data", ""))));
 }
 
 /** Checks every proven read of a query answer against its state root. */
 function checkReads(resp) {
-  const root = fromApi(api.field(resp, "state_root", ""));
+  const root = fromBase64(api.field(resp, "state_root", ""));
   const reads = api.field(resp, "reads", []);
   if (!reads.length) throw new Error("the node returned no proofs");
   for (const r of reads) {
-    const key = fromApi(api.field(r, "key", ""));
-    const value = api.field(r, "exists", false) ? fromApi(api.field(r, "value", "")) : null;
+    const key = fromBase64(api.field(r, "key", ""));
+    const value = api.field(r, "exists", false) ? fromBase64(api.field(r, "value", "")) : null;
     try {
-      verifyStateProof(root, key, value, fromApi(api.field(r, "proof", "")));
+      verifyStateProof(root, key, value, fromBase64(api.field(r, "proof", "")));
     } catch (e) {
       throw new Error(`state key ${to0x(key)}: ${e.message}`);
     }
@@ -108,7 +112,7 @@ function checkReads(resp) {
 }
 
 function findRead(reads, key) {
-  return reads.find((r) => equal(fromApi(api.field(r, "key", "")), key));
+  return reads.find((r) => equal(fromBase64(api.field(r, "key", "")), key));
 }
 
 /**
@@ -123,7 +127,7 @@ export async function checkHash(hashHex, onChange) {
 
   const resp = await api.query(registry, { verify: { hash } }, { prove: true });
   report.height = api.u64(resp, "height");
-  report.stateRoot = to0x(fromApi(api.field(resp, "state_root", "")));
+  report.stateRoot = to0x(fromBase64(api.field(resp, "state_root", "")));
   report.answer = decodeData(resp);
   report.registration = report.answer.registration;
   onChange?.(report);
@@ -136,23 +140,33 @@ export async function checkHash(hashHex, onChange) {
 
   await step(report, "header", `Block ${report.height}'s header commits to that state root`, async () => {
     const signed = await api.signedHeader(report.height);
-    const bytes = fromApi(api.field(signed, "header", ""));
+    const bytes = fromBase64(api.field(signed, "header", ""));
     const computed = blockHash(bytes);
-    const claimed = fromApi(api.field(signed, "block_hash", ""));
+    const claimed = fromBase64(api.field(signed, "block_hash", ""));
     if (!equal(computed, claimed)) throw new Error(`the header bytes hash to ${to0x(computed)}, not the block hash ${to0x(claimed)}`);
     const header = decodeHeader(bytes);
     if (header.height !== report.height) throw new Error(`the header is for height ${header.height}`);
     if (toHex(header.stateRoot) !== report.stateRoot.slice(2)) {
       throw new Error(`the header's state root is ${to0x(header.stateRoot)}`);
     }
-    const commit = api.field(signed, "commit", {});
-    const sigs = api.field(commit, "signatures", []);
     report.blockHash = to0x(computed);
-    report.notVerified.push(
-      `The ${sigs.length} validator signature${sigs.length === 1 ? "" : "s"} of block ${report.height}'s commit (${short(report.blockHash)}) — check them with a light client: bayledger verify.`,
-    );
+    report.header = header;
+    report.commit = api.field(signed, "commit", {});
     return `block hash ${report.blockHash} = SHA3-256 of the header bytes`;
   });
+
+  if (report.header) {
+    await step(report, "commit", `Block ${report.height} is signed by more than 2/3 of its validators' power`, async () => {
+      const set = await api.validators(report.height);
+      const validators = api.field(api.field(set, "validator_set", {}), "validators", []);
+      const { signed, total, signers } = verifyCommit(report.header, fromHex(report.blockHash), report.commit, validators);
+      const keys = validators.map((v) => `${api.field(v, "name", "") || "?"} ${to0x(fromBase64(api.field(v, "pub_key", "")))}`);
+      report.notVerified.push(
+        `That the validator set of block ${report.height} is the consortium's: compare its keys (${keys.join(", ")}) with the published ones, or follow the set from genesis with a light client (bayledger verify).`,
+      );
+      return `${signers} signature${signers === 1 ? "" : "s"}, power ${signed} of ${total}; the set hashes to the header's validator_set_hash`;
+    });
+  }
 
   const regKey = storageKey(registry, mapKey("reg", fromHex(hash)));
   const regRead = findRead(reads, regKey);
@@ -168,7 +182,7 @@ export async function checkHash(hashHex, onChange) {
   const reg = report.registration;
   await step(report, "record", "The registration record in state matches the answer", () => {
     if (!regRead || !api.field(regRead, "exists", false)) throw new Error("the registration record is not among the proven reads");
-    const value = fromApi(api.field(regRead, "value", ""));
+    const value = fromBase64(api.field(regRead, "value", ""));
     const leaf = parseLeaf(value.subarray(8));
     report.logIndex = readU64be(value, 0);
     const same =
@@ -186,11 +200,11 @@ export async function checkHash(hashHex, onChange) {
   await step(report, "tree-head", "The registry's Merkle log head is in the committed state", async () => {
     const r = await api.query(registry, { tree_head: {} }, { height: report.height, prove: true });
     if (api.u64(r, "height") !== report.height) throw new Error(`answered at height ${api.u64(r, "height")}`);
-    if (to0x(fromApi(api.field(r, "state_root", ""))) !== report.stateRoot) throw new Error("answered against another state root");
+    if (to0x(fromBase64(api.field(r, "state_root", ""))) !== report.stateRoot) throw new Error("answered against another state root");
     const headReads = checkReads(r);
     const read = findRead(headReads, headKey);
     if (!read || !api.field(read, "exists", false)) throw new Error("the log head is not among the proven reads");
-    const value = fromApi(api.field(read, "value", ""));
+    const value = fromBase64(api.field(read, "value", ""));
     if (value.length !== 40) throw new Error("the stored log head is not 40 bytes");
     report.head = { size: readU64be(value, 0), root: value.subarray(8) };
     const answer = decodeData(r);
@@ -218,6 +232,3 @@ export async function checkHash(hashHex, onChange) {
   return report;
 }
 
-function short(h) {
-  return h.length > 20 ? `${h.slice(0, 10)}…${h.slice(-8)}` : h;
-}

@@ -5,6 +5,10 @@
 import * as api from "../api.js";
 import { addrLink, badge, blockLink, facts, h, mono, notice, section, table, txLink } from "../dom.js";
 import { execStatus, hex, num, time } from "../format.js";
+import { fromBase64 } from "../bytes.js";
+import { verifyCommit } from "../commit.js";
+import { decodeHeader } from "../protobuf.js";
+import { blockHash } from "../registry.js";
 
 const TX_DETAILS = 50;
 
@@ -18,9 +22,10 @@ export async function render({ main, params }) {
   const height = api.u64(header, "height");
   const commit = api.field(b, "commit", {});
   const txHashes = api.field(b, "tx_hashes", []).map(hex);
-  const [vals, txs] = await Promise.all([
+  const [vals, txs, signedHeader] = await Promise.all([
     api.validators(height).then((v) => api.field(api.field(v, "validator_set", {}), "validators", [])).catch(() => null),
     Promise.all(txHashes.slice(0, TX_DETAILS).map((t) => api.tx(t).catch(() => null))),
+    api.signedHeader(height).catch(() => null),
   ]);
 
   main.replaceChildren(
@@ -44,8 +49,26 @@ export async function render({ main, params }) {
       ]),
     ),
     section("Transactions", txTable(txHashes, txs)),
-    section("Commit", commitView(commit, vals)),
+    section("Commit", commitView(commit, vals), commitCheck(signedHeader, vals)),
   );
+}
+
+/** The commit checked in the browser against the exact header bytes (js/commit.js). */
+function commitCheck(signed, vals) {
+  if (!signed || !vals) return notice("warn", "The signed header or the validator set is unavailable: the commit was not checked.");
+  try {
+    const bytes = fromBase64(api.field(signed, "header", ""));
+    const { signed: power, total, signers } = verifyCommit(decodeHeader(bytes), blockHash(bytes), api.field(signed, "commit", {}), vals);
+    return notice(
+      "ok",
+      h("strong", { "data-field": "commit-verdict" }, "Commit verified"),
+      ` in your browser: ${signers} signature${signers === 1 ? "" : "s"} recovered to their validators' keys, power ${num(power)} of ${num(total)} (more than 2/3); the validator set hashes to the header's validator_set_hash. Whether that set is the consortium's is for a light client (`,
+      h("code", {}, "bayledger verify"),
+      ") or a comparison with the published keys.",
+    );
+  } catch (e) {
+    return notice("error", h("strong", { "data-field": "commit-verdict" }, "Commit verification FAILED"), `: ${e.message}`);
+  }
 }
 
 function nav(height) {
@@ -102,6 +125,5 @@ function commitView(commit, vals) {
       ["Signed power", vals ? `${num(signed)} of ${num(total)}` : "validator set unavailable", "signed-power"],
     ]),
     table("Commit signatures", ["Validator", "Address", "Power", "Signature (r ‖ s ‖ v)"], rows, "No signatures."),
-    notice("info", "Signatures are shown as the node sent them; the explorer does not check them. A light client does: ", h("code", {}, "bayledger verify"), "."),
   ];
 }

@@ -114,7 +114,8 @@ function proofVerdict(report) {
   const what = report.registration
     ? "the registration, its log leaf's RFC 9162 inclusion in the registry's tree head, and that head are in the state committed by"
     : "the absence of a registration is proven against the state committed by";
-  return notice("ok", h("strong", { "data-field": "proof-verdict" }, "Proof verified"), ` — ${what} block ${report.height}`, report.blockHash ? [" (", mono(report.blockHash, `block/${report.height}`, { shorten: true }), ")."] : ".");
+  const block = report.blockHash ? [" (", mono(report.blockHash, `block/${report.height}`, { shorten: true }), ")"] : "";
+  return notice("ok", h("strong", { "data-field": "proof-verdict" }, "Proof verified"), ` — ${what} block ${report.height}`, block, ", which more than 2/3 of its validators' power signed.");
 }
 
 function checkItem(c) {

@@ -5,7 +5,7 @@
 import * as api from "../api.js";
 import { addrLink, badge, blockLink, facts, h, jsonBlock, mono, notice, section, table } from "../dom.js";
 import { decodeJsonBytes, execStatus, hex, num } from "../format.js";
-import { fromApi } from "../bytes.js";
+import { fromBase64 } from "../bytes.js";
 
 export async function render({ main, params }) {
   const hash = params[0].toLowerCase();
@@ -69,7 +69,7 @@ function action(a, receipt) {
     ];
   }
   if (upload) {
-    const size = fromApi(api.field(upload, "wasm", "")).length;
+    const size = fromBase64(api.field(upload, "wasm", "")).length;
     return facts([["Kind", "upload code"], ["Module size", `${num(size)} bytes`], ["Code hash", mono(hex(api.field(receipt, "code_hash")))]]);
   }
   return notice("warn", "This transaction's action is of a kind the explorer does not know.");
