@@ -113,6 +113,29 @@ impl TestChain {
         outcome
     }
 
+    /// Places a contract of `code` at `address` with `admin`, without running
+    /// `instantiate` (e.g. a test contract at the governance contract's address).
+    pub fn deploy_at(&mut self, address: Address, code: Hash, admin: Option<Address>) {
+        let info = pb::ContractInfo {
+            code_hash: code.0.to_vec(),
+            creator: Address::default().0.to_vec(),
+            admin: admin.map(|a| a.0.to_vec()).unwrap_or_default(),
+            label: String::new(),
+            created_height: self.env.height,
+        };
+        self.state.0.insert(state_keys::contract(&address), info.encode_to_vec());
+    }
+
+    /// Ends the current block as the node does: puts in force the validator and
+    /// parameter changes scheduled for the next height (`system::end_block`).
+    pub fn end_block(&mut self) {
+        let mut overlay = Overlay::new(&self.state);
+        crate::system::end_block(&mut overlay, self.env.height)
+            .unwrap_or_else(|e| panic!("end of block {} failed: {e}", self.env.height));
+        let writes = overlay.into_writes();
+        self.state.apply(&writes);
+    }
+
     /// Runs the read-only `query` of `contract`.
     pub fn query(&self, contract: Address, msg: &[u8]) -> ExecOutcome {
         self.vm

@@ -23,7 +23,7 @@ use crate::overlay::Overlay;
 use bayledger_types::{Address, Hash, PublicKey, StateError};
 use governance::action::SystemAction;
 
-pub use access::{is_frozen, may_upload};
+pub use access::{is_frozen, may_upload, write_genesis};
 pub use params::params_in_force;
 
 /// Genesis position of the governance contract (`SystemContract::Governance`).

@@ -9,6 +9,7 @@ mod failures;
 mod fuel_golden;
 mod host_api;
 mod nested;
+mod system;
 mod validation;
 
 use crate::abi;
