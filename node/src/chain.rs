@@ -19,11 +19,11 @@ use crate::config::NodeConfig;
 use crate::evidence::{self, EvidencePool};
 use crate::execution::{ExecError, Executor, account_nonce};
 use crate::genesis_state::{VALIDATOR_SET_KEY, genesis_writes};
-use crate::mempool::{self, Mempool, MempoolError};
+use crate::mempool::{self, Mempool, MempoolError, StateAccounts};
 use crate::node_status::NodeStatus;
 use crate::verify::{self, Executed};
 use bayledger_consensus::Application;
-use bayledger_genesis::Genesis;
+use bayledger_genesis::{Genesis, Params};
 use bayledger_storage::{BlockCommit, ChainStore, PreparedState, Store};
 use bayledger_types::block::{SealedHeader, receipts_root, tx_root_of, validator_set_hash};
 use bayledger_types::tx::{TxContext, VerifiedTx};
@@ -236,6 +236,18 @@ impl Chain {
         Ok(set)
     }
 
+    /// The chain parameters in force for block `height` (`sys/params` in the
+    /// state after `height - 1`; governance changes them at a height, ADR 0012).
+    /// A state without `sys/params` (a chain initialised before it existed)
+    /// has the genesis parameters. Heights above the next one read the latest
+    /// state (changes scheduled beyond it are not in force yet).
+    pub fn params_at(&self, height: u64) -> Result<Params, ChainError> {
+        let version = height.saturating_sub(1).min(self.height()?);
+        let state = self.store.state_at(version)?;
+        let params = bayledger_vm::system::params_in_force(&*state).map_err(ExecError::from)?;
+        Ok(params.unwrap_or(self.genesis.params))
+    }
+
     /// Latest committed height (0 = only genesis).
     pub fn height(&self) -> Result<u64, ChainError> {
         Ok(self.store.latest_height()?.unwrap_or(0))
@@ -281,13 +293,19 @@ impl Chain {
                 return txs.iter().map(|_| Err(MempoolError::State(e.clone()))).collect();
             }
         };
-        let params = &self.genesis.params;
+        let params = match self.params_at(height) {
+            Ok(p) => p,
+            Err(e) => {
+                let e = StateError(e.to_string());
+                return txs.iter().map(|_| Err(MempoolError::State(e.clone()))).collect();
+            }
+        };
         let ctx =
             TxContext { chain_id: &self.genesis.chain_id, height, max_tx_fuel: params.max_tx_fuel };
         let results =
             mempool::admit_batch(&self.mempool, txs, params.max_tx_bytes as usize, &ctx, || {
                 let state = self.store.latest_state().map_err(|e| StateError(e.to_string()))?;
-                Ok(move |a: &Address| account_nonce(|k| state.get(k), a))
+                Ok(StateAccounts(state))
             });
         if results.iter().any(Result::is_ok) {
             self.tx_admitted.notify_waiters();
@@ -356,11 +374,11 @@ impl Chain {
         evidence: &[(Hash, Vec<u8>)],
         strict: bool,
     ) -> Result<Execution, ChainError> {
-        let params = &self.genesis.params;
+        let params = self.params_at(height)?;
         let base = self.store.latest_state()?;
         let mut overlay = Overlay::new(&*base);
         let env = BlockEnv { height, time_ms, chain_id: self.genesis.chain_id.clone() };
-        let executor = Executor { vm: &self.vm, params };
+        let executor = Executor { vm: &self.vm, params: &params };
         let (mut included, mut receipts) = (Vec::new(), Vec::new());
         for tx in txs {
             match executor.execute_tx(&mut overlay, &env, tx) {
@@ -377,6 +395,7 @@ impl Chain {
         for (id, bytes) in evidence {
             overlay.put(evidence::state_key(id), evidence::state_value(height, bytes));
         }
+        executor.end_block(&mut overlay, height)?;
         let writes = overlay.into_writes();
         let prepared = self.store.prepare_state(height, &writes)?;
         Ok((included, receipts, prepared))
@@ -441,7 +460,7 @@ impl Application for ChainApp<'_> {
         if height != next {
             return Err(ChainError::NotNextHeight { requested: height, next });
         }
-        let params = &chain.genesis.params;
+        let params = chain.params_at(height)?;
         let candidates = chain.mempool.lock().reap(
             params.max_block_txs as usize,
             params.max_block_bytes as usize,

@@ -152,7 +152,7 @@ fn check_header(chain: &Chain, block: &SealedBlock, now_ms: Option<u64>) -> Resu
 
 /// The block's transactions, verified, and how many signatures that took.
 fn check_txs(chain: &Chain, block: &SealedBlock) -> Result<(Vec<VerifiedTx>, usize), ChainError> {
-    let params = &chain.genesis.params;
+    let params = &chain.params_at(block.height())?;
     if block.txs.len() as u64 > params.max_block_txs {
         return Err(invalid(block, format!("more than {} transactions", params.max_block_txs)));
     }
