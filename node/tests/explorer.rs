@@ -390,6 +390,32 @@ async fn the_file_check_verifies_proofs_in_the_browser() {
     assert_eq!(state, json!("check fail"));
     b.screenshot("verify-tampered-inclusion-proof");
 
+    // A node that forges a commit signature: one flipped byte of `s`.
+    b.intercept_responses("*/v1/headers/*");
+    let mut rewritten = 0;
+    assert_eq!(open(&mut b, &chain, "verify", "verify"), "ready");
+    b.set_file("#file-input", &c.file);
+    b.wait_until_with(
+        "the verdict on a forged commit signature",
+        "document.querySelector('[data-field=proof-verdict]')",
+        |b| {
+            rewritten += b.answer_paused(|_, body| {
+                let mut r: Value = serde_json::from_slice(&body).expect("header JSON");
+                let sig = &mut r["commit"]["signatures"][0]["signature"];
+                let mut bytes = b64.decode(sig.as_str().expect("signature")).expect("b64");
+                bytes[40] ^= 0x01;
+                *sig = json!(b64.encode(bytes));
+                serde_json::to_vec(&r).expect("json")
+            })
+        },
+    );
+    b.stop_intercepting();
+    assert_eq!(rewritten, 1, "one signed header rewritten");
+    assert_eq!(field(&mut b, "proof-verdict"), "Proof verification FAILED");
+    let state = b.eval("document.querySelector('[data-check=commit]')?.className");
+    assert_eq!(state, json!("check fail"));
+    b.screenshot("verify-forged-signature");
+
     assert!(b.page_errors.is_empty(), "page errors: {:?}", b.page_errors);
     chain.node.shutdown().await.expect("shutdown");
 }
