@@ -6,7 +6,7 @@
 // `data-page=<name>` and `data-state=ready|error` (the browser tests wait on it).
 
 import * as api from "./api.js";
-import { explain, h, notice } from "./dom.js";
+import { explain, go, h, notice } from "./dom.js";
 import { resolve } from "./search.js";
 import * as dashboard from "./pages/dashboard.js";
 import * as block from "./pages/block.js";
@@ -89,8 +89,7 @@ async function search(event) {
   try {
     const target = await resolve(q);
     input.value = "";
-    if (route() === target) show();
-    else location.hash = `#/${target}`;
+    go(target);
   } catch (e) {
     main.replaceChildren(h("h1", {}, "Search failed"), explain(e));
     main.dataset.state = "error";

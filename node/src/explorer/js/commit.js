@@ -1,4 +1,4 @@
-// Checks a block's commit as a light client does (`verify_commit`,
+// Block hashes, and a block's commit checked as a light client does (`verify_commit`,
 // sdk/types/src/block.rs): the validator set hashes to the header's
 // `validator_set_hash`, and distinct members of that set holding more than
 // 2/3 of its power signed the precommit for this block — each signature's
@@ -11,9 +11,15 @@ import { bytesField, message, uintField } from "./protobuf.js";
 import { recoverCompressed } from "./secp256k1.js";
 import { sha3_256 } from "./sha3.js";
 
+const HEADER_TAG = utf8("bayledger/header/v1");
 const VOTE_TAG = utf8("bayledger/vote/v1");
 const VALSET_TAG = utf8("bayledger/valset/v1");
 const PRECOMMIT = 2;
+
+/** The block hash of exact header bytes: SHA3-256("bayledger/header/v1" ‖ 0x00 ‖ bytes). */
+export function blockHash(headerBytes) {
+  return sha3_256(HEADER_TAG, Uint8Array.of(0), headerBytes);
+}
 
 /** SHA3-256 of a validator set as the header commits to it. */
 export function validatorSetHash(validators) {

@@ -43,6 +43,13 @@ export const addrLink = (addr, opts) => mono(addr, addr && `address/${addr}`, op
 export const txLink = (hash, opts) => mono(hash, hash && `tx/${hash}`, opts);
 export const blockLink = (height) => link(`block/${height}`, String(height), { class: "mono" });
 
+/** Opens explorer route `route` (re-rendering when it is the current one). */
+export function go(route) {
+  const target = `#/${route}`;
+  if (location.hash === target) window.dispatchEvent(new HashChangeEvent("hashchange"));
+  else location.hash = target;
+}
+
 /** A definition list of [label, value] rows (rows that are null are skipped). */
 export function facts(rows, attrs = {}) {
   return h(

@@ -8,7 +8,7 @@
 // siblings from the bottom of the tree to the root.
 
 import { sha3_256 } from "./sha3.js";
-import { concat, equal, utf8 } from "./bytes.js";
+import { equal, utf8 } from "./bytes.js";
 
 const PLACEHOLDER = utf8("SPARSE_MERKLE_PLACEHOLDER_HASH__");
 const LEAF_TAG = utf8("JMT::LeafNode");

@@ -21,18 +21,10 @@
 
 import * as api from "./api.js";
 import { concat, equal, fromBase64, fromHex, readU64be, to0x, toHex, utf8 } from "./bytes.js";
-import { sha3_256 } from "./sha3.js";
 import { verifyStateProof } from "./jmt.js";
 import { decodeHeader } from "./protobuf.js";
 import { leafHash, verifyInclusion } from "./rfc9162.js";
-import { verifyCommit } from "./commit.js";
-
-const HEADER_TAG = utf8("bayledger/header/v1");
-
-/** The block hash of exact header bytes: SHA3-256("bayledger/header/v1" ‖ 0x00 ‖ bytes). */
-export function blockHash(headerBytes) {
-  return sha3_256(HEADER_TAG, Uint8Array.of(0), headerBytes);
-}
+import { blockHash, verifyCommit } from "./commit.js";
 
 /** The state key of a contract's storage key: `kv/` ‖ address ‖ key. */
 export function storageKey(contractHex, key) {

@@ -3,12 +3,11 @@
 // signature with its power.
 
 import * as api from "../api.js";
-import { addrLink, badge, blockLink, facts, h, mono, notice, section, table, txLink } from "../dom.js";
+import { addrLink, badge, facts, h, mono, notice, section, table, txLink } from "../dom.js";
 import { execStatus, hex, num, time } from "../format.js";
 import { fromBase64 } from "../bytes.js";
-import { verifyCommit } from "../commit.js";
+import { blockHash, verifyCommit } from "../commit.js";
 import { decodeHeader } from "../protobuf.js";
-import { blockHash } from "../registry.js";
 
 const TX_DETAILS = 50;
 

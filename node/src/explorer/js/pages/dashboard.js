@@ -3,7 +3,7 @@
 // every few seconds.
 
 import * as api from "../api.js";
-import { addrLink, badge, blockLink, facts, h, link, mono, section, table } from "../dom.js";
+import { addrLink, badge, blockLink, h, link, mono, section, table } from "../dom.js";
 import { ago, hex, num, time } from "../format.js";
 
 const RECENT = 20;

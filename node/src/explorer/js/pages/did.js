@@ -2,7 +2,7 @@
 // from the did-registry contract's `resolve` query.
 
 import * as api from "../api.js";
-import { addrLink, badge, explain, facts, h, jsonBlock, notice, section, table } from "../dom.js";
+import { addrLink, badge, facts, go, h, jsonBlock, notice, section, table } from "../dom.js";
 import { decodeJsonBytes } from "../format.js";
 
 export async function render({ main, params }) {
@@ -10,7 +10,7 @@ export async function render({ main, params }) {
   const input = h("input", { id: "did-input", type: "text", value: did || "", spellcheck: "false", placeholder: "did:bayledger:<network>:<id>", required: true });
   const form = h(
     "form",
-    { class: "inline-form", onsubmit: (ev) => { ev.preventDefault(); location.hash = `#/did/${input.value.trim()}`; } },
+    { class: "inline-form", onsubmit: (ev) => { ev.preventDefault(); go(`did/${input.value.trim()}`); } },
     h("label", { for: "did-input" }, "DID"),
     input,
     h("button", { type: "submit" }, "Resolve"),

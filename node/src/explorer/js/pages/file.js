@@ -2,7 +2,7 @@
 // uploaded), the hash registry is asked, and its answer is checked in the
 // browser (js/registry.js). A hash can also be given directly (`#/verify/0x…`).
 
-import { addrLink, badge, blockLink, explain, facts, h, link, mono, notice, section } from "../dom.js";
+import { addrLink, badge, blockLink, explain, facts, go, h, link, mono, notice, section } from "../dom.js";
 import { sha3File } from "../sha3.js";
 import { to0x } from "../bytes.js";
 import { checkHash } from "../registry.js";
@@ -20,7 +20,7 @@ export async function render({ main, params }) {
   const hashInput = h("input", { id: "hash-input", type: "text", spellcheck: "false", placeholder: "0x… (64 hex digits)", value: params[0] || "" });
   const hashForm = h(
     "form",
-    { class: "inline-form", onsubmit: (ev) => { ev.preventDefault(); location.hash = `#/verify/${hashInput.value.trim()}`; } },
+    { class: "inline-form", onsubmit: (ev) => { ev.preventDefault(); go(`verify/${hashInput.value.trim()}`); } },
     h("label", { for: "hash-input" }, "Or a SHA3-256 hash"),
     hashInput,
     h("button", { type: "submit" }, "Check"),
@@ -79,11 +79,16 @@ function verdict(report, file) {
   const who = file ? [`${file.name} · `] : [];
   const hashLine = h("p", {}, ...who, "SHA3-256 ", h("span", { class: "mono", "data-field": "file-hash" }, report.hash));
   if (!reg) {
-    return notice("warn", h("h2", { "data-field": "verdict" }, "Not registered"), hashLine, h("p", {}, report.answer.reason ?? ""));
+    return notice("warn", h("h2", { "data-field": "verdict" }, "Not registered"), hashLine, said(report));
   }
   const kind = reg.status === "active" ? "ok" : "warn";
   const text = reg.status === "active" ? "Registered · active" : `Registered · ${reg.status}`;
-  return notice(kind, h("h2", { "data-field": "verdict" }, text), hashLine, h("p", {}, report.answer.reason ?? ""));
+  return notice(kind, h("h2", { "data-field": "verdict" }, text), hashLine, said(report));
+}
+
+/** The registry's own one-line answer. */
+function said(report) {
+  return report.answer.reason ? h("p", {}, "The registry says: ", h("q", {}, report.answer.reason)) : null;
 }
 
 function registrationCard(reg) {

@@ -3,7 +3,7 @@
 // and the receipt's return data.
 
 import * as api from "../api.js";
-import { addrLink, badge, blockLink, facts, h, jsonBlock, mono, notice, section, table } from "../dom.js";
+import { addrLink, badge, blockLink, facts, h, jsonBlock, mono, notice, section } from "../dom.js";
 import { decodeJsonBytes, execStatus, hex, num } from "../format.js";
 import { fromBase64 } from "../bytes.js";
 
