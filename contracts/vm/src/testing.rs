@@ -236,3 +236,65 @@ pub fn built_contract(crate_dir: &str, wasm_name: &str) -> Vec<u8> {
     std::fs::read(&path)
         .unwrap_or_else(|e| panic!("{}: {e}: run scripts/build-contracts.sh first", path.display()))
 }
+
+/// The stand-in's source. `call`: applies each line of the input (`SystemAction` JSON) with `system_apply`. On the
+/// first refusal it returns code 1 with the reason (the transaction fails) — unless the input
+/// starts with `?`, then it keeps the last reason as return data and goes on. An input starting
+/// with `!` applies everything and then fails with code 2.
+const SYSTEM_ACTIONS_WAT: &str = r#"(module
+  (import "bl" "system_apply" (func $system_apply (param i32 i32) (result i64)))
+  (import "bl" "result_read" (func $result_read (param i32)))
+  (import "bl" "set_return" (func $set_return (param i32 i32)))
+  (memory (export "memory") 2)
+  (global $heap (mut i32) (i32.const 65536))
+  (func (export "bayledger_abi_v1"))
+  (func (export "bl_alloc") (param $len i32) (result i32)
+    (local $p i32)
+    (local.set $p (global.get $heap))
+    (global.set $heap (i32.add (global.get $heap) (local.get $len)))
+    (local.get $p))
+  (func (export "call") (param $ptr i32) (param $len i32) (result i32)
+    (local $end i32) (local $start i32) (local $i i32) (local $r i64)
+    (local $fail i32) (local $lenient i32) (local $n i32)
+    (local.set $end (i32.add (local.get $ptr) (local.get $len)))
+    (if (i32.gt_u (local.get $len) (i32.const 0)) (then
+      (if (i32.eq (i32.load8_u (local.get $ptr)) (i32.const 33)) (then
+        (local.set $fail (i32.const 1)) (local.set $ptr (i32.add (local.get $ptr) (i32.const 1)))))
+      (if (i32.eq (i32.load8_u (local.get $ptr)) (i32.const 63)) (then
+        (local.set $lenient (i32.const 1)) (local.set $ptr (i32.add (local.get $ptr) (i32.const 1)))))))
+    (local.set $start (local.get $ptr))
+    (local.set $i (local.get $ptr))
+    (block $done
+      (loop $scan
+        (if (i32.or (i32.ge_u (local.get $i) (local.get $end))
+                    (i32.eq (i32.load8_u (local.get $i)) (i32.const 10)))
+          (then
+            (if (i32.gt_u (local.get $i) (local.get $start)) (then
+              (local.set $r (call $system_apply (local.get $start) (i32.sub (local.get $i) (local.get $start))))
+              (if (i64.lt_s (local.get $r) (i64.const 0)) (then
+                (local.set $n (i32.wrap_i64 (i64.sub (i64.const -1) (local.get $r))))
+                (call $result_read (i32.const 0))
+                (call $set_return (i32.const 0) (local.get $n))
+                (if (i32.eqz (local.get $lenient)) (then (return (i32.const 1))))))))
+            (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+            (local.set $start (i32.add (local.get $i) (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $scan)))
+    (if (local.get $fail) (then (return (i32.const 2))))
+    (i32.const 0))
+  (func (export "query") (param $ptr i32) (param $len i32) (result i32)
+    (if (i64.lt_s (call $system_apply (local.get $ptr) (local.get $len)) (i64.const 0))
+      (then (return (i32.const 1))))
+    (i32.const 0))
+)"#;
+
+/// A stand-in for the governance contract, to deploy at `system::governance_address()`
+/// with [`TestChain::deploy_at`] (or in a genesis at index 4): its `call` applies each line of
+/// its input as a `SystemAction` with `system_apply`, failing with code 1 and the host's
+/// reason at the first refusal; a leading `?` keeps going after refusals (the last reason is
+/// the return data), a leading `!` fails with code 2 after applying everything. Its `query`
+/// tries `system_apply` too (which must trap).
+pub fn system_actions_contract() -> Vec<u8> {
+    wat::parse_str(SYSTEM_ACTIONS_WAT)
+        .unwrap_or_else(|e| panic!("the system actions contract does not parse: {e}"))
+}

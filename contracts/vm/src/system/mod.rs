@@ -20,19 +20,16 @@ pub mod validators;
 
 use crate::config::CodeLimits;
 use crate::overlay::Overlay;
-use bayledger_types::{Address, Hash, PublicKey, StateError};
+use bayledger_types::{Address, Hash, PublicKey, StateError, SystemContract};
 use governance::action::SystemAction;
 
 pub use access::{is_frozen, may_upload, write_genesis};
 pub use params::params_in_force;
 
-/// Genesis position of the governance contract (`SystemContract::Governance`).
-pub const GOVERNANCE_GENESIS_INDEX: u64 = 4;
-
-/// The only contract allowed to call `system_apply`: genesis contract 4, created by `0x00…00`
-/// with nonce 4 (ADR 0003, ADR 0009).
+/// The only contract allowed to call `system_apply`: the governance system contract
+/// (`SystemContract::Governance`, genesis contract 4).
 pub fn governance_address() -> Address {
-    Address::contract(&Address::default(), GOVERNANCE_GENESIS_INDEX)
+    SystemContract::Governance.address()
 }
 
 /// Why a system action was not applied, or the end-of-block step failed.

@@ -3,50 +3,10 @@
 
 use super::{PROBE_BODY, account, assert_status, cmd, contract, probe};
 use crate::system::{self, governance_address, params};
-use crate::testing::TestChain;
+use crate::testing::{TestChain, system_actions_contract};
 use bayledger_genesis::Params;
 use bayledger_types::{Address, Hash, SecretKey, pb, pb::ExecStatus, state_keys};
 use prost::Message;
-
-/// `call`: applies each line of the input (`SystemAction` JSON) with `system_apply`. On the
-/// first refusal it returns code 1 with the reason (the transaction fails) — unless the input
-/// starts with `?`, then it keeps the last reason as return data and goes on. An input starting
-/// with `!` applies everything and then fails with code 2.
-const GOV_BODY: &str = r#"
-  (func (export "call") (param $ptr i32) (param $len i32) (result i32)
-    (local $end i32) (local $start i32) (local $i i32) (local $r i64)
-    (local $fail i32) (local $lenient i32) (local $n i32)
-    (local.set $end (i32.add (local.get $ptr) (local.get $len)))
-    (if (i32.gt_u (local.get $len) (i32.const 0)) (then
-      (if (i32.eq (i32.load8_u (local.get $ptr)) (i32.const 33)) (then
-        (local.set $fail (i32.const 1)) (local.set $ptr (i32.add (local.get $ptr) (i32.const 1)))))
-      (if (i32.eq (i32.load8_u (local.get $ptr)) (i32.const 63)) (then
-        (local.set $lenient (i32.const 1)) (local.set $ptr (i32.add (local.get $ptr) (i32.const 1)))))))
-    (local.set $start (local.get $ptr))
-    (local.set $i (local.get $ptr))
-    (block $done
-      (loop $scan
-        (if (i32.or (i32.ge_u (local.get $i) (local.get $end))
-                    (i32.eq (i32.load8_u (local.get $i)) (i32.const 10)))
-          (then
-            (if (i32.gt_u (local.get $i) (local.get $start)) (then
-              (local.set $r (call $system_apply (local.get $start) (i32.sub (local.get $i) (local.get $start))))
-              (if (i64.lt_s (local.get $r) (i64.const 0)) (then
-                (local.set $n (i32.wrap_i64 (i64.sub (i64.const -1) (local.get $r))))
-                (call $result_read (i32.const 0))
-                (call $set_return (i32.const 0) (local.get $n))
-                (if (i32.eqz (local.get $lenient)) (then (return (i32.const 1))))))))
-            (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-            (local.set $start (i32.add (local.get $i) (i32.const 1)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $scan)))
-    (if (local.get $fail) (then (return (i32.const 2))))
-    (i32.const 0))
-  (func (export "query") (param $ptr i32) (param $len i32) (result i32)
-    (if (i64.lt_s (call $system_apply (local.get $ptr) (local.get $len)) (i64.const 0))
-      (then (return (i32.const 1))))
-    (i32.const 0))
-"#;
 
 /// The probe plus a `migrate` export that stores its message under `m` and fails with code 3
 /// when the message is the 6-byte JSON string `"fail"`.
@@ -75,7 +35,7 @@ fn key_hex(n: u8) -> String {
 /// (key 1, power 10) and default parameters, at height 5.
 fn gov_chain() -> TestChain {
     let mut chain = TestChain::new();
-    let gov_code = chain.upload(&contract(GOV_BODY)).expect("gov contract validates");
+    let gov_code = chain.upload(&system_actions_contract()).expect("gov contract validates");
     chain.deploy_at(governance_address(), gov_code, None);
     let set = pb::ValidatorSet { validators: vec![validator(1, 10, "v1")] };
     let state = chain.state_mut();
@@ -111,7 +71,7 @@ fn has(chain: &TestChain, key: &[u8]) -> bool {
 #[test]
 fn only_the_governance_contract_may_apply_and_never_in_a_query() {
     let mut chain = gov_chain();
-    let code = chain.upload(&contract(GOV_BODY)).expect("validates");
+    let code = chain.upload(&system_actions_contract()).expect("validates");
     let impostor = chain.instantiate(account(1), code, &[]).expect("instantiates");
     let grant = format!(r#"{{"grant_upload":{{"account":"{}"}}}}"#, account(9));
     let out = chain.call(SENDER, impostor, grant.as_bytes());
