@@ -41,6 +41,10 @@ struct TestChain {
 }
 
 async fn start_chain() -> TestChain {
+    start_chain_with(bayledger_node::config::PruningConfig::Archive).await
+}
+
+async fn start_chain_with(pruning: bayledger_node::config::PruningConfig) -> TestChain {
     let dir = tempfile::tempdir().expect("tempdir");
     let home = Home(dir.path().join("node"));
     init_home_with_committee(&home, CHAIN, "node0", 100, false, None).expect("init");
@@ -50,6 +54,7 @@ async fn start_chain() -> TestChain {
     config.rpc.grpc_addr = ([127, 0, 0, 1], 0).into();
     config.rpc.http_addr = ([127, 0, 0, 1], 0).into();
     config.consensus.block_time_ms = 100;
+    config.storage.pruning = pruning;
     let node = RunningNode::start(&home, config).await.expect("node starts");
     let client = Client::connect(&format!("http://{}", node.grpc_addr)).await.expect("connect");
     let explorer = format!("http://{}/explorer/", node.http_addr);
@@ -416,6 +421,32 @@ async fn the_file_check_verifies_proofs_in_the_browser() {
     assert_eq!(state, json!("check fail"));
     b.screenshot("verify-forged-signature");
 
+    assert!(b.page_errors.is_empty(), "page errors: {:?}", b.page_errors);
+    chain.node.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pruned_height_is_said_plainly() {
+    let Some(mut b) = Browser::launch_or_skip("pruned_height") else { return };
+    let chain = start_chain_with(bayledger_node::config::PruningConfig::KeepRecent(2)).await;
+    let registry = SystemContract::HashRegistry.address().to_string();
+    assert_eq!(open(&mut b, &chain, &format!("address/{registry}"), "address"), "ready");
+    b.eval("document.querySelector('#query-msg').value = '{\"tree_head\":{}}'");
+    b.eval("document.querySelector('#query-height').value = '1'");
+    // Runs the query again once the previous answer is shown.
+    let run = "document.querySelector('.query-out').innerText.startsWith('Querying') || \
+               document.querySelector('form.query button[type=submit]').click()";
+    // The node prunes in the background once height 1 is more than 2 heights old.
+    b.wait_until_with(
+        "the query at a pruned height",
+        "document.querySelector('.query-out')?.innerText.includes('Pruned.')",
+        |b| {
+            b.eval(run);
+        },
+    );
+    let out = b.text(".query-out");
+    assert!(out.contains("height 1 is pruned"), "{out}");
+    b.screenshot("contract-pruned-query");
     assert!(b.page_errors.is_empty(), "page errors: {:?}", b.page_errors);
     chain.node.shutdown().await.expect("shutdown");
 }
