@@ -220,3 +220,69 @@ fn failed(status: ExecStatus, error: String, fuel_used: u64) -> ExecOutcome {
 fn rejected(error: String, fuel_used: u64) -> ExecOutcome {
     failed(ExecStatus::Rejected, error, fuel_used)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bayledger_types::tx::{DecodedTx, sign};
+    use bayledger_types::{MemState, SecretKey};
+    use bayledger_vm::VmConfig;
+
+    fn signed(key: &SecretKey, action: Kind) -> VerifiedTx {
+        let body = pb::TxBody {
+            chain_id: "c".into(),
+            sender: key.address().0.to_vec(),
+            nonce: 0,
+            fuel_limit: 10_000_000,
+            expiry_height: 100,
+            action: Some(pb::Action { kind: Some(action) }),
+        };
+        let bytes = sign(&body, key);
+        DecodedTx::decode(&bytes, 1 << 20).and_then(DecodedTx::verify).expect("valid tx")
+    }
+
+    fn run(state: &MemState, tx: &VerifiedTx) -> (pb::Receipt, u64) {
+        let vm = Vm::new(VmConfig::default()).expect("vm");
+        let params = Params::default();
+        let executor = Executor { vm: &vm, params: &params };
+        let mut overlay = Overlay::new(state);
+        let env = BlockEnv { height: 1, time_ms: 1, chain_id: "c".into() };
+        let receipt = executor.execute_tx(&mut overlay, &env, tx).expect("executes");
+        let nonce = account_nonce(|k| overlay.get(k), &tx.sender).expect("nonce");
+        (receipt, nonce)
+    }
+
+    /// An upload of bytes that are not a module: past the governance checks it is refused
+    /// as invalid code, so the receipt tells which check refused it.
+    fn upload() -> Kind {
+        Kind::UploadCode(pb::UploadCode { wasm: b"not wasm".to_vec() })
+    }
+
+    #[test]
+    fn a_frozen_senders_transaction_in_a_block_is_rejected_and_uses_its_nonce() {
+        let key = SecretKey::from_bytes(&[3; 32]).expect("key");
+        let tx = signed(&key, upload());
+        let mut state = MemState::default();
+        let control = run(&state, &tx).0;
+        assert!(control.error.starts_with("invalid code"), "not frozen: {}", control.error);
+        state.0.insert(state_keys::frozen(&key.address()), 1u64.to_be_bytes().to_vec());
+        let (receipt, nonce) = run(&state, &tx);
+        assert_eq!(receipt.status(), ExecStatus::Rejected);
+        assert_eq!(receipt.error, format!("account {} is frozen by governance", key.address()));
+        assert_eq!(nonce, 1, "the nonce is consumed");
+    }
+
+    #[test]
+    fn an_upload_without_the_right_is_rejected_while_uploads_are_restricted() {
+        let key = SecretKey::from_bytes(&[4; 32]).expect("key");
+        let tx = signed(&key, upload());
+        let mut state = MemState::default();
+        state.0.insert(state_keys::UPLOADS_RESTRICTED.to_vec(), vec![1]);
+        let (receipt, _) = run(&state, &tx);
+        assert_eq!(receipt.status(), ExecStatus::Rejected);
+        assert!(receipt.error.contains("may not upload code"), "{}", receipt.error);
+        state.0.insert(state_keys::uploader(&key.address()), 0u64.to_be_bytes().to_vec());
+        let granted = run(&state, &tx).0;
+        assert!(granted.error.starts_with("invalid code"), "with the right: {}", granted.error);
+    }
+}
