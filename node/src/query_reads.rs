@@ -38,11 +38,21 @@ pub fn proven_entry(key: Vec<u8>, proven: &ProvenValue) -> ProvenEntry {
     }
 }
 
+/// A key read and the value it had (`None`: absent).
+pub type Read = (Vec<u8>, Option<Vec<u8>>);
+
+/// Reads in first-read order, and the keys among them.
+#[derive(Default)]
+struct Recorded {
+    order: Vec<Read>,
+    seen: HashSet<Vec<u8>>,
+}
+
 /// A reader that records the point reads passed through it and refuses
 /// prefix iteration.
 pub struct RecordingReader<'a> {
     inner: &'a dyn StateReader,
-    reads: Mutex<(Vec<(Vec<u8>, Option<Vec<u8>>)>, HashSet<Vec<u8>>)>,
+    reads: Mutex<Recorded>,
     iterated: AtomicBool,
 }
 
@@ -51,7 +61,7 @@ impl<'a> RecordingReader<'a> {
     pub fn new(inner: &'a dyn StateReader) -> RecordingReader<'a> {
         RecordingReader {
             inner,
-            reads: Mutex::new((Vec::new(), HashSet::new())),
+            reads: Mutex::new(Recorded::default()),
             iterated: AtomicBool::new(false),
         }
     }
@@ -62,8 +72,8 @@ impl<'a> RecordingReader<'a> {
     }
 
     /// The keys read and the values returned, in first-read order.
-    pub fn into_reads(self) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
-        self.reads.into_inner().0
+    pub fn into_reads(self) -> Vec<Read> {
+        self.reads.into_inner().order
     }
 }
 
@@ -71,8 +81,8 @@ impl StateReader for RecordingReader<'_> {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
         let value = self.inner.get(key)?;
         let mut reads = self.reads.lock();
-        if reads.1.insert(key.to_vec()) {
-            reads.0.push((key.to_vec(), value.clone()));
+        if reads.seen.insert(key.to_vec()) {
+            reads.order.push((key.to_vec(), value.clone()));
         }
         Ok(value)
     }
@@ -88,7 +98,7 @@ impl StateReader for RecordingReader<'_> {
 pub fn prove_reads(
     store: &dyn ChainStore,
     version: u64,
-    reads: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+    reads: Vec<Read>,
 ) -> Result<Vec<ProvenEntry>, StorageError> {
     reads
         .into_iter()

@@ -349,7 +349,8 @@ async fn a_lying_node_is_caught() {
     light.state(&account, h1).await.expect("honest answer");
     light.query(&contract, get_doc(), 0).await.expect("honest query");
 
-    let cases: Vec<(Lie, fn(&LightError) -> bool)> = vec![
+    type Caught = fn(&LightError) -> bool;
+    let cases: Vec<(Lie, Caught)> = vec![
         (Lie::Value, |e| {
             matches!(e, LightError::Proof { source: ProofError::WrongValue { .. }, .. })
         }),

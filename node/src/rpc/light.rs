@@ -144,7 +144,10 @@ pub struct ChangeIndex {
 /// by several routers, so the index lives beside it: keyed by a `Weak` of
 /// the chain, which keeps the allocation (and so the key) unique while
 /// listed; entries of dropped chains are removed on the next lookup.
-static INDEXES: Mutex<Vec<(Weak<Chain>, Arc<Mutex<ChangeIndex>>)>> = Mutex::new(Vec::new());
+static INDEXES: Mutex<Vec<Indexed>> = Mutex::new(Vec::new());
+
+/// A chain and its index.
+type Indexed = (Weak<Chain>, Arc<Mutex<ChangeIndex>>);
 
 impl ChangeIndex {
     /// The index of `chain`.
