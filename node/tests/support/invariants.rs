@@ -4,8 +4,9 @@
 //! - every node has the same block hash and state root at every height it holds;
 //! - every transaction acknowledged as committed is present exactly once, at the
 //!   acknowledged height, on every node;
-//! - every commit verifies (`verify_commit`, genesis set) with > 2/3 of the power
-//!   and no signature from a non-validator.
+//! - every commit verifies (`verify_commit`, the genesis set, or the set of its
+//!   height when the set changes) with > 2/3 of the power and no signature from
+//!   a non-validator.
 //!
 //! Its negative control (fabricated forks, thin commits, outsiders, lost
 //! transactions) is in `faults.rs`.
@@ -123,14 +124,25 @@ impl ChainView {
     }
 }
 
-/// Checks the invariants over `views`; returns the highest tip.
+/// Checks the invariants over `views`, every commit against `set`; returns
+/// the highest tip.
 pub fn check_invariants(
     views: &[ChainView],
     acked: &[Acked],
     chain_id: &str,
     set: &pb::ValidatorSet,
 ) -> Result<u64, String> {
-    let total: u128 = set.validators.iter().map(|v| u128::from(v.power)).sum();
+    check_invariants_by_height(views, acked, chain_id, &|_| set)
+}
+
+/// [`check_invariants`] with the validator set of each height (`set_at(h)`
+/// signs block `h`).
+pub fn check_invariants_by_height<'a>(
+    views: &[ChainView],
+    acked: &[Acked],
+    chain_id: &str,
+    set_at: &dyn Fn(u64) -> &'a pb::ValidatorSet,
+) -> Result<u64, String> {
     // Height -> (hash, state root, first node that holds it).
     let mut canonical: BTreeMap<u64, (Hash, Hash, &str)> = BTreeMap::new();
     for v in views {
@@ -155,7 +167,9 @@ pub fn check_invariants(
                     canonical.insert(h, (b.hash, root, &v.name));
                 }
             }
-            // Commit: > 2/3 of the genesis power, only validators' signatures.
+            // Commit: > 2/3 of the height's power, only its validators' signatures.
+            let set = set_at(h);
+            let total: u128 = set.validators.iter().map(|v| u128::from(v.power)).sum();
             let commit =
                 b.commit.as_ref().ok_or_else(|| format!("{}: block {h} has no commit", v.name))?;
             let mut power: u128 = 0;

@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 pub mod chromium;
+pub mod governance;
 pub mod invariants;
 
 use bayledger_node::config::NodeConfig;
