@@ -124,7 +124,8 @@ pub(crate) fn apply(
             access::unfreeze(overlay, &parse_address("address", address)?)?
         }
         SystemAction::SetParams { effective_height, params } => {
-            params::schedule(overlay, ctx.height, *effective_height, params)?
+            let vm_limit = ctx.code_limits.max_code_bytes;
+            params::schedule(overlay, ctx.height, *effective_height, params, vm_limit)?
         }
         SystemAction::Migrate { contract, code_hash, msg } => {
             let contract = parse_address("contract", contract)?;

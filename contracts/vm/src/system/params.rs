@@ -2,7 +2,8 @@
 //! of [`Params`]); `SetParams` merges its change into `sys/params/pending/<effective height>`
 //! (later changes win per field), and the end of block `effective height - 1` puts it in force.
 //! A change is accepted only if the parameters pass [`Params::validate`] at every pending
-//! height from now on.
+//! height from now on, and `max_code_bytes` stays within the VM's own code limit (the limit
+//! stored code is re-checked against when it is loaded).
 
 use super::SystemError;
 use crate::overlay::Overlay;
@@ -67,7 +68,13 @@ pub(super) fn schedule(
     height: u64,
     effective_height: u64,
     change: &ParamsChange,
+    vm_max_code_bytes: usize,
 ) -> Result<(), SystemError> {
+    if change.max_code_bytes.is_some_and(|m| m > vm_max_code_bytes as u64) {
+        return Err(SystemError::refused(format!(
+            "max_code_bytes above {vm_max_code_bytes}, the limit this VM loads code with, is not supported"
+        )));
+    }
     if effective_height <= height {
         return Err(SystemError::refused(format!(
             "effective_height {effective_height} must be above the current height {height}"

@@ -357,6 +357,9 @@ fn params_change_exactly_at_the_effective_height_and_must_stay_valid() {
     let zero = r#"{"set_params":{"effective_height":9,"params":{"max_block_txs":0}}}"#;
     let out = apply(&mut chain, &[zero.into()]);
     assert!(out.error.contains("parameters at height 9"), "{}", out.error);
+    let huge = r#"{"set_params":{"effective_height":9,"params":{"max_code_bytes":1073741824}}}"#;
+    let out = apply(&mut chain, &[huge.into()]);
+    assert!(out.error.contains("the limit this VM loads code with"), "{}", out.error);
     let empty = r#"{"set_params":{"effective_height":9,"params":{}}}"#;
     let out = apply(&mut chain, &[empty.into()]);
     assert!(out.error.contains("sets no field"), "{}", out.error);
