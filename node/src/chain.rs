@@ -134,7 +134,11 @@ impl Chain {
     /// Refuses to start when the database belongs to a different genesis.
     pub fn open(data_dir: &Path, genesis: Genesis, config: NodeConfig) -> Result<Arc<Chain>> {
         check_genesis(&genesis)?;
-        let store = Store::open(data_dir)
+        let store_config = bayledger_storage::StoreConfig {
+            pruning: config.storage.pruning.into(),
+            ..Default::default()
+        };
+        let store = Store::open_with(data_dir, &store_config)
             .with_context(|| format!("opening database {}", data_dir.display()))?;
         Chain::start(Arc::new(store), genesis, config)
     }

@@ -23,8 +23,40 @@ pub struct NodeConfig {
     pub mempool: MempoolConfig,
     /// Block production.
     pub consensus: ConsensusConfig,
+    /// Database: which state history to keep.
+    pub storage: StorageConfig,
     /// Logging.
     pub log: LogConfig,
+}
+
+/// Database settings (`docs/storage.md`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageConfig {
+    /// `"archive"` (every height) or `{ keep_recent = N }` (the state of the
+    /// last N heights, N >= 2; blocks, receipts and indexes are always kept).
+    pub pruning: PruningConfig,
+}
+
+/// Which state versions the node keeps, as written in `config.toml`:
+/// `pruning = "archive"` or `pruning = { keep_recent = 1000 }`.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PruningConfig {
+    /// Every height's state (historical queries at any height).
+    #[default]
+    Archive,
+    /// The state of the last N heights.
+    KeepRecent(u64),
+}
+
+impl From<PruningConfig> for bayledger_storage::Pruning {
+    fn from(p: PruningConfig) -> Self {
+        match p {
+            PruningConfig::Archive => bayledger_storage::Pruning::Archive,
+            PruningConfig::KeepRecent(n) => bayledger_storage::Pruning::KeepRecent(n),
+        }
+    }
 }
 
 /// gRPC and HTTP listeners.
@@ -102,6 +134,7 @@ impl Default for NodeConfig {
             p2p: P2pConfig::default(),
             mempool: MempoolConfig::default(),
             consensus: ConsensusConfig::default(),
+            storage: StorageConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -191,7 +224,15 @@ impl NodeConfig {
 
     /// The configuration as commented TOML.
     pub fn to_toml(&self) -> String {
-        let body = toml::to_string_pretty(self).unwrap_or_default();
+        let body = toml::to_string_pretty(self).unwrap_or_default().replacen(
+            "\n[storage]\n",
+            "\n# State history (docs/storage.md): pruning = \"archive\" keeps every height;\n\
+             # pruning = { keep_recent = N } keeps the state of the last N heights (N >= 2)\n\
+             # and prunes older tree nodes and values in the background. Blocks, receipts\n\
+             # and the indexes are always kept. Env: BAYLEDGER__STORAGE__PRUNING=archive or\n\
+             # BAYLEDGER__STORAGE__PRUNING__KEEP_RECENT=N.\n[storage]\n",
+            1,
+        );
         format!(
             "# Bayledger node configuration. Every key is optional; environment variables\n\
              # BAYLEDGER__<SECTION>__<KEY> override it (e.g. BAYLEDGER__RPC__GRPC_ADDR).\n\n{body}"
@@ -219,6 +260,11 @@ fn set_path(table: &mut toml::Table, parts: &[String], v: toml::Value) -> Result
         [head, rest @ ..] => {
             let entry =
                 table.entry(head.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            // A key that takes a string or a table (storage.pruning): an
+            // override of a field below it replaces the string.
+            if head == "pruning" && entry.is_str() {
+                *entry = toml::Value::Table(toml::Table::new());
+            }
             match entry {
                 toml::Value::Table(t) => set_path(t, rest, v),
                 _ => Err(format!("{head} is not a section")),
@@ -246,6 +292,30 @@ mod tests {
         assert_eq!(c.consensus.min_block_gap_ms, Some(40));
         assert_eq!(NodeConfig::default().consensus.min_block_gap_ms, None);
         assert_eq!(c.rpc.http_addr.port(), 8080);
+    }
+
+    #[test]
+    fn pruning_is_archive_or_keep_recent_in_toml_and_env() {
+        let text = NodeConfig::default().to_toml();
+        assert!(text.contains("pruning = \"archive\""), "{text}");
+        assert!(text.contains("# State history"), "{text}");
+        let c = NodeConfig::from_toml_with_env(&text, vec![]).expect("parses");
+        assert_eq!(c.storage.pruning, PruningConfig::Archive);
+        let c =
+            NodeConfig::from_toml_with_env("[storage]\npruning = { keep_recent = 500 }", vec![])
+                .expect("parses");
+        assert_eq!(c.storage.pruning, PruningConfig::KeepRecent(500));
+        assert!(NodeConfig::from_toml_with_env(&c.to_toml(), vec![]).expect("round trip") == c);
+        let env = vec![("BAYLEDGER__STORAGE__PRUNING__KEEP_RECENT".into(), "40".into())];
+        let c = NodeConfig::from_toml_with_env(&text, env).expect("parses");
+        assert_eq!(c.storage.pruning, PruningConfig::KeepRecent(40));
+        let env = vec![("BAYLEDGER__STORAGE__PRUNING".into(), "archive".into())];
+        let c = NodeConfig::from_toml_with_env("[storage]\npruning = { keep_recent = 5 }", env)
+            .expect("parses");
+        assert_eq!(c.storage.pruning, PruningConfig::Archive);
+        let err = NodeConfig::from_toml_with_env("[storage]\npruning = \"everything\"", vec![])
+            .unwrap_err();
+        assert!(err.to_string().contains("everything"), "{err}");
     }
 
     #[test]

@@ -9,3 +9,4 @@ pub mod index;
 pub mod light;
 pub mod ops;
 pub mod rest;
+pub mod stream;
