@@ -13,7 +13,7 @@ use crate::metrics::{CONTENT_TYPE, Metrics};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router, extract::State, routing::get};
-use bayledger_types::{Address, SealedBlock};
+use bayledger_types::{Address, SealedBlock, pb};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -120,7 +120,7 @@ fn earliest_block(chain: &Chain, latest: u64) -> Result<u64, String> {
 async fn status(State(chain): State<Arc<Chain>>) -> Response {
     let p2p = chain.metrics.p2p().cloned();
     let c = chain.clone();
-    let sync = tokio::task::spawn_blocking(move || -> Result<Value, String> {
+    let sync = tokio::task::spawn_blocking(move || -> Result<(Value, Value), String> {
         let latest = c.height().map_err(|e| e.to_string())?;
         let genesis_root = c.store.state_root(0).map_err(|e| e.to_string())?.unwrap_or_default();
         let block = |h: u64| c.store.block_by_height(h).map_err(|e| e.to_string());
@@ -131,12 +131,13 @@ async fn status(State(chain): State<Arc<Chain>>) -> Response {
         info.extend(block_info("latest", latest, latest_block.as_ref(), &genesis_root.0));
         info.extend(block_info("earliest", earliest, earliest_block.as_ref(), &genesis_root.0));
         info.insert("catching_up".into(), c.status.catching_up().into());
-        Ok(Value::Object(info))
+        let set = c.validators_at(latest + 1).map_err(|e| e.to_string())?;
+        Ok((Value::Object(info), validator_info(&set, c.status.validator())))
     })
     .await
     .map_err(|e| e.to_string())
     .and_then(|r| r);
-    let sync_info = match sync {
+    let (sync_info, validator_info) = match sync {
         Ok(s) => s,
         Err(e) => {
             return (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "error": e }))).into_response();
@@ -152,18 +153,16 @@ async fn status(State(chain): State<Arc<Chain>>) -> Response {
         "other": { "grpc_address": rpc.grpc_addr.to_string(), "http_address": rpc.http_addr.to_string(),
                    "genesis_hash": hex0x(&chain.genesis_hash.0) },
     });
-    let validator_info = validator_info(&chain, chain.status.validator());
     Json(
         json!({ "node_info": node_info, "sync_info": sync_info, "validator_info": validator_info }),
     )
     .into_response()
 }
 
-/// `validator_info`: this node's validator key in the set (power 0 and no
-/// key on a full node, as CometBFT reports).
-fn validator_info(chain: &Chain, address: Option<Address>) -> Value {
-    let member =
-        address.and_then(|a| chain.validators.validators.iter().find(|v| v.address == a.0));
+/// `validator_info`: this node's validator key in the set that signs the
+/// next block (power 0 and no key on a full node, as CometBFT reports).
+fn validator_info(set: &pb::ValidatorSet, address: Option<Address>) -> Value {
+    let member = address.and_then(|a| set.validators.iter().find(|v| v.address == a.0));
     json!({
         "address": address.map(|a| hex0x(&a.0)),
         "pub_key": member.map(|v| json!({ "type": "secp256k1", "value": hex0x(&v.pub_key) })),

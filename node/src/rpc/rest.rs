@@ -78,10 +78,10 @@ pub fn json<T: Serialize>(msg: &T) -> Response {
     }
 }
 
-type Query_ = Result<Query<HashMap<String, String>>, QueryRejection>;
+type QueryParams = Result<Query<HashMap<String, String>>, QueryRejection>;
 
 /// The query parameters, checked against `allowed`.
-fn params(q: Query_, allowed: &[&str]) -> Result<Params, ApiError> {
+fn params(q: QueryParams, allowed: &[&str]) -> Result<Params, ApiError> {
     let Query(map) = q.map_err(|e| ApiError::invalid(format!("malformed query string: {e}")))?;
     Params::new(map, allowed)
 }
@@ -96,7 +96,7 @@ async fn answer<T: Serialize>(
     }
 }
 
-async fn status(State(api): State<Api>, q: Query_) -> Response {
+async fn status(State(api): State<Api>, q: QueryParams) -> Response {
     answer(async move {
         params(q, &[])?;
         Ok(api.get_status(Request::new(GetStatusRequest {})).await?)
@@ -104,7 +104,7 @@ async fn status(State(api): State<Api>, q: Query_) -> Response {
     .await
 }
 
-async fn list_blocks(State(api): State<Api>, q: Query_) -> Response {
+async fn list_blocks(State(api): State<Api>, q: QueryParams) -> Response {
     answer(async move {
         let p = params(q, &["before", "limit"])?;
         let req = ListBlocksRequest { before_height: p.num("before")?, limit: p.num("limit")? };
@@ -113,7 +113,7 @@ async fn list_blocks(State(api): State<Api>, q: Query_) -> Response {
     .await
 }
 
-async fn block(State(api): State<Api>, Path(id): Path<String>, q: Query_) -> Response {
+async fn block(State(api): State<Api>, Path(id): Path<String>, q: QueryParams) -> Response {
     answer(async move {
         params(q, &[])?;
         let by = if id.starts_with("0x") || id.starts_with("0X") {
@@ -126,7 +126,7 @@ async fn block(State(api): State<Api>, Path(id): Path<String>, q: Query_) -> Res
     .await
 }
 
-async fn tx(State(api): State<Api>, Path(hash): Path<String>, q: Query_) -> Response {
+async fn tx(State(api): State<Api>, Path(hash): Path<String>, q: QueryParams) -> Response {
     answer(async move {
         params(q, &[])?;
         let req = GetTxRequest { tx_hash: hex_bytes("tx hash", &hash)? };
@@ -135,7 +135,7 @@ async fn tx(State(api): State<Api>, Path(hash): Path<String>, q: Query_) -> Resp
     .await
 }
 
-async fn list_txs(State(api): State<Api>, q: Query_) -> Response {
+async fn list_txs(State(api): State<Api>, q: QueryParams) -> Response {
     answer(async move {
         let p = params(q, &["sender", "contract", "limit", "cursor", "ascending"])?;
         let by = match (p.hex_opt("sender")?, p.hex_opt("contract")?) {
@@ -157,7 +157,7 @@ async fn list_txs(State(api): State<Api>, q: Query_) -> Response {
     .await
 }
 
-async fn list_events(State(api): State<Api>, q: Query_) -> Response {
+async fn list_events(State(api): State<Api>, q: QueryParams) -> Response {
     answer(async move {
         let p = params(q, &["contract", "topic", "key", "value", "limit", "cursor", "ascending"])?;
         let req = ListEventsRequest {
@@ -176,7 +176,7 @@ async fn list_events(State(api): State<Api>, q: Query_) -> Response {
     .await
 }
 
-async fn account(State(api): State<Api>, Path(address): Path<String>, q: Query_) -> Response {
+async fn account(State(api): State<Api>, Path(address): Path<String>, q: QueryParams) -> Response {
     answer(async move {
         let p = params(q, &["height"])?;
         let req = GetAccountRequest {
@@ -188,7 +188,7 @@ async fn account(State(api): State<Api>, Path(address): Path<String>, q: Query_)
     .await
 }
 
-async fn contract(State(api): State<Api>, Path(address): Path<String>, q: Query_) -> Response {
+async fn contract(State(api): State<Api>, Path(address): Path<String>, q: QueryParams) -> Response {
     answer(async move {
         let p = params(q, &["height"])?;
         let req = GetContractRequest {
@@ -203,7 +203,7 @@ async fn contract(State(api): State<Api>, Path(address): Path<String>, q: Query_
 async fn query_contract(
     State(api): State<Api>,
     Path(address): Path<String>,
-    q: Query_,
+    q: QueryParams,
 ) -> Response {
     answer(async move {
         let p = params(q, &["msg", "height", "prove", "fuel"])?;
@@ -226,7 +226,7 @@ async fn query_contract(
     .await
 }
 
-async fn state_proof(State(api): State<Api>, Path(key): Path<String>, q: Query_) -> Response {
+async fn state_proof(State(api): State<Api>, Path(key): Path<String>, q: QueryParams) -> Response {
     answer(async move {
         let p = params(q, &["height"])?;
         let req =
@@ -236,7 +236,11 @@ async fn state_proof(State(api): State<Api>, Path(key): Path<String>, q: Query_)
     .await
 }
 
-async fn signed_header(State(api): State<Api>, Path(height): Path<String>, q: Query_) -> Response {
+async fn signed_header(
+    State(api): State<Api>,
+    Path(height): Path<String>,
+    q: QueryParams,
+) -> Response {
     answer(async move {
         params(q, &[])?;
         let req = GetSignedHeaderRequest { height: number("height", &height)? };
@@ -245,7 +249,7 @@ async fn signed_header(State(api): State<Api>, Path(height): Path<String>, q: Qu
     .await
 }
 
-async fn validators(State(api): State<Api>, q: Query_) -> Response {
+async fn validators(State(api): State<Api>, q: QueryParams) -> Response {
     answer(async move {
         let p = params(q, &["height"])?;
         let req = GetValidatorSetRequest { height: p.num("height")? };
@@ -254,7 +258,7 @@ async fn validators(State(api): State<Api>, q: Query_) -> Response {
     .await
 }
 
-async fn evidence(State(api): State<Api>, q: Query_) -> Response {
+async fn evidence(State(api): State<Api>, q: QueryParams) -> Response {
     answer(async move {
         let p = params(q, &["from", "to"])?;
         let req = ListEvidenceRequest { from_height: p.num("from")?, to_height: p.num("to")? };

@@ -116,7 +116,18 @@ pub fn router(api: Api) -> Router {
         "IndexService" "ListTxs" => IndexService::list_txs,
         "IndexService" "ListEvents" => IndexService::list_events,
     )
+    .route("/bayledger.node.v1.BlockService/SubscribeBlocks", post(server_stream))
+    .route("/bayledger.node.v1.IndexService/SubscribeEvents", post(server_stream))
     .with_state(api)
+}
+
+/// Server streams have no JSON form here: 501 pointing at grpc-web.
+async fn server_stream(uri: axum::http::Uri) -> Response {
+    ApiError(Status::unimplemented(format!(
+        "{} is a server stream: call it over grpc-web (Content-Type: application/grpc-web+proto) or gRPC",
+        uri.path()
+    )))
+    .into_response()
 }
 
 #[cfg(test)]
