@@ -177,7 +177,7 @@ mod tests {
         router().oneshot(req.body(Body::empty()).expect("request")).await.expect("infallible")
     }
 
-    fn header<'a>(r: &'a Response, name: header::HeaderName) -> &'a str {
+    fn header(r: &Response, name: header::HeaderName) -> &str {
         r.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 
