@@ -86,13 +86,13 @@ impl DriverConfig {
 
 /// The block time consensus runs with at `height`: the node's
 /// `consensus.block_time_ms` when set, else the chain's `block_time_ms`
-/// parameter in force at that height.
-pub fn block_time_at(chain: &Chain, height: u64) -> Duration {
-    let _ = height; // TODO(governance): the parameters of `height` once `Chain::params_at` exists
-    match chain.config.consensus.block_time_ms {
-        0 => Duration::from_millis(chain.genesis.params.block_time_ms),
-        ms => Duration::from_millis(ms),
-    }
+/// parameter in force at that height ([`Chain::params_at`]; governance may
+/// change it at a height).
+pub fn block_time_at(chain: &Chain, height: u64) -> Result<Duration> {
+    Ok(Duration::from_millis(match chain.config.consensus.block_time_ms {
+        0 => chain.params_at(height)?.block_time_ms,
+        ms => ms,
+    }))
 }
 
 /// Answers from blocking application work.
@@ -289,7 +289,7 @@ impl Driver {
             );
         }
         self.set_height = height;
-        let block_time = block_time_at(&self.chain, height);
+        let block_time = block_time_at(&self.chain, height)?;
         if block_time != self.cfg.block_time {
             tracing::info!(
                 height,

@@ -12,6 +12,7 @@
 
 use crate::chain::Chain;
 use bayledger_p2p::{Allowlist, P2p, P2pConfig, P2pError, P2pEvent, P2pHandle};
+use bayledger_types::state_keys::NODES_PREFIX;
 use bayledger_types::{SecretKey, StateError, StateReader};
 use std::collections::BTreeSet;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -37,9 +38,6 @@ pub enum NetworkError {
     #[error("reading the admitted nodes: {0}")]
     State(#[from] StateError),
 }
-
-/// Prefix of the admitted nodes in the state: `sys/nodes/<33-byte node key>`.
-pub const NODES_PREFIX: &[u8] = b"sys/nodes/";
 
 /// The node keys admitted in `state` (every `sys/nodes/<key>` entry), in key
 /// order. An entry whose key is not 33 bytes is an error.
@@ -218,6 +216,25 @@ mod tests {
             let e = parse_peer(bad).expect_err(bad);
             assert!(e.to_string().contains(bad), "{e}");
         }
+    }
+
+    #[test]
+    fn the_admitted_nodes_are_the_sys_nodes_entries() {
+        let pk = |b: u8| SecretKey::from_bytes(&[b; 32]).expect("key").public_key().to_compressed();
+        let mut state = bayledger_types::MemState::default();
+        assert!(admitted_nodes(&state).expect("reads").is_empty());
+        for b in [3, 1, 2] {
+            state.0.insert(bayledger_types::state_keys::node(&pk(b)), b"{}".to_vec());
+        }
+        // Neighbouring keys are not nodes.
+        state.0.insert(b"sys/nodes".to_vec(), vec![1]);
+        state.0.insert(b"sys/params".to_vec(), vec![1]);
+        let admitted = admitted_nodes(&state).expect("reads");
+        assert_eq!(admitted, [pk(1), pk(2), pk(3)].into_iter().collect());
+
+        state.0.insert([NODES_PREFIX, b"short"].concat(), vec![1]);
+        let e = admitted_nodes(&state).expect_err("a malformed entry");
+        assert!(e.to_string().contains("not a 33-byte key"), "{e}");
     }
 
     #[tokio::test]
