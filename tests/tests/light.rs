@@ -387,3 +387,68 @@ async fn a_lying_node_is_caught() {
     );
     t.stop().await;
 }
+
+/// Waits (polling, with a deadline) until the node has committed `height`.
+async fn wait_height(client: &Client, height: u64) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    while client.status().await.expect("status").latest_height < height {
+        assert!(tokio::time::Instant::now() < deadline, "height {height} not reached in 60 s");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_light_client_follows_validator_set_changes_made_by_governance() {
+    use bayledger_sdk::system::governance::{Governance, ProposalAction, SystemAction};
+    let t = TestNode::start().await;
+    let validator = bayledger_node::home::read_key_file(&t.home().validator_key()).expect("key");
+    let governance = Governance::new(t.client.clone());
+    // Two re-weightings of the only validator (it keeps signing; the set's hash changes).
+    let mut changes = Vec::new();
+    for power in [200, 300] {
+        let effective = t.client.status().await.expect("status").latest_height + 3;
+        let action = SystemAction::SetValidator {
+            pub_key: format!("0x{}", hex::encode(validator.public_key().to_compressed())),
+            power,
+            name: String::new(),
+            effective_height: effective,
+        };
+        governance
+            .pass(
+                std::slice::from_ref(&validator),
+                "re-weight",
+                vec![ProposalAction::System(action)],
+            )
+            .await
+            .expect("proposal executed");
+        wait_height(&t.client, effective + 1).await;
+        changes.push(effective);
+    }
+
+    let mut light = LightClient::new(&t.client, &anchor(&t)).expect("light");
+    let latest = light.header(0).await.expect("verified across both changes");
+    assert!(latest.height > changes[1]);
+    let epochs: Vec<(u64, u64)> = light
+        .trusted()
+        .epochs()
+        .iter()
+        .map(|e| (e.from_height, e.set.validators[0].power))
+        .collect();
+    let initial = anchor(&t).validators[0].power;
+    assert_eq!(epochs, [(1, initial), (changes[0], 200), (changes[1], 300)]);
+    assert_eq!(light.changes().len(), 2);
+    // Heights on either side of each change still verify with their own set.
+    for h in [changes[0] - 1, changes[0], changes[1] - 1, changes[1]] {
+        assert_eq!(light.header(h).await.expect("verifies").height, h);
+    }
+    // The proven set after the last change is the one now trusted.
+    let set = light.state(state_keys::VALIDATORS, 0).await.expect("proven set");
+    let set = pb::ValidatorSet::decode(set.value.as_deref().expect("stored")).expect("set");
+    assert_eq!(set.validators[0].power, 300);
+
+    // Without the changes, a header signed after them is refused.
+    let stale = bayledger_sdk::light::TrustedState::new(&anchor(&t)).expect("anchor");
+    let signed = light.signed_header(changes[1]).await.expect("header");
+    assert!(matches!(stale.verify_header(&signed), Err(LightError::UnknownSetChange { .. })));
+    t.stop().await;
+}
