@@ -49,6 +49,7 @@ async function show() {
     current: () => gen === generation,
     every: (ms, fn) => timers.push(setInterval(() => gen === generation && fn(), ms)),
   };
+  markNav(path);
   try {
     await mod.render(ctx);
     if (gen !== generation) return;
@@ -59,6 +60,18 @@ async function show() {
     main.dataset.state = "error";
   }
   main.setAttribute("aria-busy", "false");
+  // After a navigation (not the first load), screen readers start at the new content.
+  if (gen > 1) main.focus({ preventScroll: true });
+}
+
+/** `aria-current` on the navigation link of the current section. */
+function markNav(path) {
+  for (const a of document.querySelectorAll("header nav a")) {
+    const section = a.getAttribute("href").replace(/^#\/?/, "");
+    const current = section === "" ? path === "" : path === section || path.startsWith(`${section}/`);
+    if (current) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
 }
 
 function heading(e) {
