@@ -12,12 +12,18 @@
 //! commit), drains what the writer printed before dying, and checks the store.
 //! Several rounds run on the same directory, so recovery is also checked to
 //! continue the chain. Nothing sleeps: the parent is driven by the writer's
-//! output. Uses its own `main` (harness = false) so that the writer output is
+//! output.
+//!
+//! The writer keeps only the last [`KEEP`] heights, so its pruning thread
+//! runs while it commits and is killed too, often mid-way. The check then
+//! requires every height from the earliest retained one to read, iterate and
+//! prove exactly as the model, heights below it to fail with `Pruned`, and a
+//! reopened pruning store to finish the interrupted work. Uses its own `main` (harness = false) so that the writer output is
 //! not mixed with libtest's.
 
 mod common;
 
-use bayledger_storage::Store;
+use bayledger_storage::{Pruning, StorageError, Store, StoreConfig};
 use bayledger_types::StateReader;
 use common::*;
 use std::io::{BufRead, BufReader, Write};
@@ -29,6 +35,12 @@ const WRITER_ENV: &str = "BAYLEDGER_STORAGE_CRASH_DIR";
 const ROUNDS: u64 = 4;
 /// A writer that is never killed stops here (the parent kills far earlier).
 const WRITER_LIMIT: u64 = 100_000;
+/// Heights the writer keeps.
+const KEEP: u64 = 3;
+
+fn pruning_config() -> StoreConfig {
+    StoreConfig { pruning: Pruning::KeepRecent(KEEP), ..Default::default() }
+}
 
 fn main() -> ExitCode {
     if let Some(dir) = std::env::var_os(WRITER_ENV) {
@@ -83,7 +95,7 @@ fn selected(name: &str) -> bool {
 }
 
 fn writer(dir: &Path) {
-    let store = Store::open(dir).expect("writer opens the store");
+    let store = Store::open_with(dir, &pruning_config()).expect("writer opens the store");
     let latest = match store.latest_height().expect("reads") {
         None => {
             init(&store);
@@ -188,6 +200,7 @@ fn crash_recovery() {
         );
 
         let latest = check_store(dir.path(), reported);
+        check_pruning(dir.path(), latest);
         println!(
             "round {round}: killed after {seen} commits; reported {reported}, store holds {latest}"
         );
@@ -195,6 +208,55 @@ fn crash_recovery() {
         // written but the writer died before printing.
         reported = latest;
     }
+}
+
+/// Checks that the retained heights read, iterate and prove as the model and
+/// the pruned ones are refused: first as the crash left the store (opened
+/// without pruning), then after a pruning store has caught up.
+fn check_pruning(dir: &Path, latest: u64) {
+    let model_keys: std::collections::BTreeSet<Vec<u8>> = (0..=latest)
+        .flat_map(|h| writes_for(h).into_keys())
+        .chain(genesis_writes().into_keys())
+        .collect();
+    let check = |store: &Store| {
+        let earliest = store.earliest_state().expect("reads");
+        assert!(
+            earliest + KEEP <= latest + 1 || earliest == 0,
+            "earliest retained {earliest} prunes a height the last {KEEP} of {latest} need"
+        );
+        for v in 0..earliest {
+            assert!(
+                matches!(store.state_at(v), Err(StorageError::Pruned { height, .. }) if height == v),
+                "height {v} below {earliest} is refused"
+            );
+        }
+        for v in earliest..=latest {
+            let model = expected_state(v);
+            let view = store.state_at(v).expect("retained view");
+            let mut after: Option<Vec<u8>> = None;
+            let mut entries = Vec::new();
+            while let Some((k, value)) = view.next(b"", after.as_deref()).expect("next") {
+                after = Some(k.clone());
+                entries.push((k, value));
+            }
+            let expected: Vec<_> = model.0.clone().into_iter().collect();
+            assert_eq!(entries, expected, "state at retained height {v}");
+            for k in &model_keys {
+                let proven = store.get_with_proof(k, v).expect("retained proof");
+                assert_eq!(proven.value.as_ref(), model.0.get(k), "{k:?} at {v}");
+                proven.verify(k).expect("verifies");
+            }
+        }
+        earliest
+    };
+    let as_left = check(&Store::open(dir).expect("reopens without pruning"));
+    let store = Store::open_with(dir, &pruning_config()).expect("reopens with pruning");
+    store.prune_now().expect("prunes");
+    let caught_up = check(&store);
+    assert_eq!(caught_up, (latest + 1).saturating_sub(KEEP), "pruning caught up");
+    println!(
+        "pruning: earliest retained {as_left} as left by the crash, {caught_up} after catching up"
+    );
 }
 
 /// Checks the reopened store against the deterministic chain; returns its

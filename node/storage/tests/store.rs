@@ -108,3 +108,67 @@ fn get_at_and_tx_location_agree_with_the_trait_reads() {
     }
     assert_eq!(store.tx_location(&Hash::sha3(b"nope")).expect("reads"), None);
 }
+
+/// Deletes every entry of family `S`.
+fn clear<S: bayledger_storage::schema::Schema>(db: &bayledger_storage::SchemaDb) -> usize {
+    use bayledger_storage::SchemaRead;
+    let mut it = db.iter::<S>().expect("iter");
+    it.seek_to_first();
+    let keys: Vec<S::Key> = it.map(|e| e.expect("decodes").0).collect();
+    let mut batch = bayledger_storage::db::SchemaBatch::new();
+    for k in &keys {
+        batch.delete::<S>(k);
+    }
+    db.write(batch).expect("writes");
+    keys.len()
+}
+
+#[test]
+fn a_database_from_before_the_indexes_is_reindexed_on_open() {
+    use bayledger_storage::schema::*;
+    use bayledger_storage::{EventQuery, PageRequest, TxQuery};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let all = PageRequest { cursor: None, limit: 1_000, ascending: true };
+    let (events, txs, states) = {
+        let store = Store::open(dir.path()).expect("opens");
+        init(&store);
+        for h in 1..=9 {
+            commit_with_events(&store, h);
+        }
+        let events = store.list_events(&EventQuery::default(), &all).expect("lists");
+        let txs = store.list_txs(TxQuery::Sender(tx_sender()), &all).expect("lists");
+        let states: Vec<_> =
+            (0..=9).map(|v| scan(&store.state_at(v).expect("view"), b"")).collect();
+        // What an older node wrote: no history, no indexes, no marker.
+        let db = store.db();
+        let mut removed = clear::<StateHistorySchema>(db) + clear::<ValueStaleSchema>(db);
+        removed += clear::<BlockSummarySchema>(db) + clear::<TxSummarySchema>(db);
+        removed += clear::<TxBySenderSchema>(db) + clear::<TxByContractSchema>(db);
+        removed += clear::<EventSchema>(db) + clear::<EventByContractSchema>(db);
+        removed += clear::<EventByTopicSchema>(db) + clear::<EventByAttributeSchema>(db);
+        let mut batch = bayledger_storage::db::SchemaBatch::new();
+        batch.delete::<MetaSchema>(&MetaKey::IndexVersion);
+        db.write(batch).expect("writes");
+        assert!(removed > 100, "the chain had history and indexes ({removed})");
+        assert!(store.list_events(&EventQuery::default(), &all).expect("lists").items.is_empty());
+        (events, txs, states)
+    };
+    let store = Store::open(dir.path()).expect("reopens and reindexes");
+    assert_eq!(store.list_events(&EventQuery::default(), &all).expect("lists"), events);
+    assert_eq!(store.list_txs(TxQuery::Sender(tx_sender()), &all).expect("lists"), txs);
+    assert_eq!(store.list_blocks(9, 100).expect("lists").len(), 9);
+    for (v, state) in states.iter().enumerate() {
+        assert_eq!(&scan(&store.state_at(v as u64).expect("view"), b""), state, "state at {v}");
+        assert_eq!(state, &scan(&expected_state(v as u64), b""));
+    }
+    // The rebuilt stale-value index lets a pruning store prune as usual.
+    drop(store);
+    let config = bayledger_storage::StoreConfig {
+        pruning: bayledger_storage::Pruning::KeepRecent(2),
+        ..Default::default()
+    };
+    let store = Store::open_with(dir.path(), &config).expect("reopens");
+    store.prune_now().expect("prunes");
+    assert_eq!(store.earliest_state().expect("reads"), 8);
+    assert_eq!(scan(&store.state_at(8).expect("view"), b""), states[8]);
+}
