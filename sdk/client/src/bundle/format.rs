@@ -153,6 +153,56 @@ impl Bundle {
 mod tests {
     use super::*;
 
+    fn sample() -> Bundle {
+        Bundle {
+            format: FORMAT.into(),
+            chain_id: "c".into(),
+            query: Query::Consent { id: 1, at_ms: None },
+            record: Record::Consent(crate::bundle::ConsentRecord {
+                id: 1,
+                at_ms: 5,
+                consent: None,
+            }),
+            height: 2,
+            header: HexBytes(vec![0xab]),
+            commit: HexBytes(vec![]),
+            validator_set_changes: vec![],
+            entries: vec![Entry {
+                key: HexBytes(b"k".to_vec()),
+                value: None,
+                proof: HexBytes(vec![0]),
+            }],
+        }
+    }
+
+    #[test]
+    fn only_the_canonical_text_parses() {
+        let b = sample();
+        let text = b.to_json();
+        assert!(text.starts_with("{\n  \"format\": \"bayledger-bundle/v1\",\n"), "{text}");
+        assert_eq!(Bundle::from_json(text.as_bytes()).expect("canonical"), b);
+        let edits = [
+            text.replace("\n  \"chain_id\"", "\n   \"chain_id\""),
+            text.trim_end().to_string(),
+            text.replace("\"ab\"", "\"AB\""),
+            text.replace("\"height\": 2", "\"height\": 2, \"extra\": 1"),
+            text.replace("bayledger-bundle/v1", "bayledger-bundle/v2"),
+            text.replace("\"kind\": \"consent\"", "\"kind\": \"unknown\""),
+        ];
+        for (i, edited) in edits.iter().enumerate() {
+            assert_ne!(edited, &text, "edit {i} changes the text");
+            assert!(Bundle::from_json(edited.as_bytes()).is_err(), "edit {i} parsed: {edited}");
+        }
+        assert!(matches!(
+            Bundle::from_json(edits[0].as_bytes()),
+            Err(BundleError::NotCanonical { .. })
+        ));
+        assert!(matches!(
+            Bundle::from_json(edits[4].as_bytes()),
+            Err(BundleError::Format(f)) if f == "bayledger-bundle/v2"
+        ));
+    }
+
     #[test]
     fn hex_is_lower_case_only() {
         assert_eq!(decode_hex("00ff"), Ok(vec![0, 255]));
