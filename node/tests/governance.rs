@@ -13,8 +13,8 @@
 //!    goes on with the remaining power, and node3 is disconnected and refused.
 //!
 //! The invariant checker (same blocks and state roots everywhere, every commit
-//! > 2/3 of its height's set) runs at the end. Every wait is bounded and
-//! driven by a block stream, a status or a log line.
+//! signed by more than 2/3 of its height's set) runs at the end. Every wait is
+//! bounded and driven by a block stream, a status or a log line.
 
 mod support;
 
