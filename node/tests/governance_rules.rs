@@ -13,7 +13,9 @@
 //!    after it are refused, and it never takes effect;
 //! 5. a frozen account's transactions are refused at the door with a clear error, and run again
 //!    once the committee unfreezes it;
-//! 6. a system contract (governance itself) is upgraded in place by vote and keeps its state.
+//! 6. a system contract (governance itself) is upgraded in place by vote and keeps its state;
+//! 7. `bayledger gov` reads the same story back (`list --status`, `show`, `committee`) and a
+//!    member's `gov propose` with action flags opens a proposal.
 
 mod support;
 
@@ -26,7 +28,24 @@ use bayledger_sdk::system::governance::{
 use bayledger_sdk::{SdkError, SecretKey};
 use bayledger_types::SystemContract;
 use serde_json::json;
-use support::{NETWORK, Spec, Testnet};
+use support::{BIN, NETWORK, Node, Spec, Testnet};
+
+/// Runs `bayledger gov <args> -o json` against `node` with the network's keystore; its JSON.
+fn gov_cli(net: &Testnet, node: &Node, args: &[&str]) -> serde_json::Value {
+    let out = std::process::Command::new(BIN)
+        .arg("gov")
+        .args(args)
+        .args(["--node", &node.grpc, "-o", "json"])
+        .env("BAYLEDGER_KEYSTORE", net.dir.path().join("keys"))
+        .env(
+            "BAYLEDGER_PASSPHRASE",
+            std::env::var("BAYLEDGER_PASSPHRASE").unwrap_or_else(|_| "testnet".into()),
+        )
+        .output()
+        .expect("run bayledger gov");
+    assert!(out.status.success(), "gov {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
 
 /// The period the founder sets (blocks).
 const PERIOD: u64 = 16;
@@ -213,4 +232,32 @@ async fn the_committee_governs_a_four_validator_network() {
     assert_eq!(gov[2].config().await.expect("config").members.len(), 3);
     let history = gov[1].history(None, Some(100)).await.expect("history");
     assert!(history.iter().any(|h| h.proposal_id == upgraded.id), "the upgrade is on record");
+
+    // 7. The CLI tells the same story, and a member proposes with action flags.
+    let expired = gov_cli(&net, &net.nodes[1], &["list", "--status", "expired"]);
+    assert_eq!(expired["proposals"].as_array().map(Vec::len), Some(1), "{expired}");
+    let shown = gov_cli(&net, &net.nodes[2], &["show", &upgraded.id.to_string()]);
+    assert_eq!(shown["status"], "executed");
+    assert_eq!(shown["votes"].as_array().map(Vec::len), Some(2), "{shown}");
+    let committee = gov_cli(&net, &net.nodes[3], &["committee"]);
+    assert_eq!(committee["total_weight"], 3);
+    let dave = SecretKey::generate().address().to_string();
+    let proposed = gov_cli(
+        &net,
+        &net.nodes[0],
+        &[
+            "propose",
+            "--title",
+            "Admit Org D",
+            "--add-member",
+            &format!("{dave}:1:Org D"),
+            "--from",
+            "committee",
+        ],
+    );
+    assert_eq!(proposed["status"], "open", "{proposed}");
+    let id = proposed["id"].as_u64().expect("id");
+    let p = gov[0].proposal(id).await.expect("proposal");
+    assert_eq!(p.actions.len(), 1);
+    assert_eq!((p.tally.yes, p.tally.total_weight), (1, 3));
 }
