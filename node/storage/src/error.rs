@@ -166,10 +166,6 @@ pub enum StorageError {
         /// Latest committed version.
         latest: Option<u64>,
     },
-    /// Prefix iteration over a historical version (no store returns this
-    /// any more: both iterate every retained version).
-    #[error("prefix iteration is only supported on the latest state")]
-    IterationUnsupported,
     /// A state version below the earliest one the store keeps.
     #[error("state at height {height} is pruned; the earliest retained height is {earliest}")]
     Pruned {
