@@ -30,11 +30,12 @@ async fn malformed_requests_get_clear_statuses() {
     assert_eq!(s.code(), Code::NotFound);
     let s = blocks.get_block(GetBlockRequest { by: Some(By::Hash(vec![7])) }).await.unwrap_err();
     assert_eq!(s.code(), Code::InvalidArgument);
-    let s = state.get_account(GetAccountRequest { address: vec![1; 19] }).await.unwrap_err();
+    let s =
+        state.get_account(GetAccountRequest { address: vec![1; 19], height: 0 }).await.unwrap_err();
     assert_eq!(s.code(), Code::InvalidArgument);
     assert!(s.message().contains("20-byte"), "{}", s.message());
     let s = state
-        .query_contract(QueryContractRequest { contract: vec![1; 20], msg: vec![], fuel_limit: 0 })
+        .query_contract(QueryContractRequest { contract: vec![1; 20], ..Default::default() })
         .await
         .unwrap_err();
     assert!(s.message().contains("contract"), "{}", s.message());
