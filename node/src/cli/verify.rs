@@ -14,7 +14,7 @@
 //!   the record recomputed from its proven state.
 
 use super::client_opts::ClientOpts;
-use super::output::{OutputFormat, data_text, hex0x, opt_hex, print_value, time_text};
+use super::output::{OutputFormat, hex0x, opt_hex, print_value, time_text};
 use bayledger_genesis::Genesis;
 use bayledger_sdk::bundle::{self, Bundle, Query};
 use bayledger_sdk::client::Client;
@@ -236,7 +236,8 @@ impl VerifyCmd {
                     "key_text": std::str::from_utf8(&entry.key).ok(),
                     "exists": entry.value.is_some(),
                     "value": entry.value.as_deref().map(hex0x),
-                    "value_text": entry.value.as_deref().map(data_text),
+                    // Text only when the value is UTF-8 (`value` always has the bytes).
+                    "value_text": entry.value.as_deref().and_then(|v| std::str::from_utf8(v).ok()),
                     "header": header_json(&entry.header),
                     "validator_set_changes": changes_json(&light),
                 });
