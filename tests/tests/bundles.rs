@@ -507,3 +507,86 @@ async fn did_bundles_prove_document_versions() {
     assert!(matches!(e, BundleError::Query(_)), "{e}");
     c.node.shutdown().await.expect("shutdown");
 }
+
+/// Polls (with a deadline) until the node has committed `height`.
+async fn wait_height(client: &Client, height: u64) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    while client.status().await.expect("status").latest_height < height {
+        assert!(tokio::time::Instant::now() < deadline, "height {height} not reached in 60 s");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bundles_carry_the_validator_set_changes_since_the_anchor() {
+    use bayledger_sdk::system::governance::SystemAction;
+    let c = chain().await;
+    let registry = HashRegistry::new(c.client.clone());
+    let bank = SecretKey::generate();
+    let hash = Hash::sha3(b"registered before the set changed");
+    registry.register(&bank, &RegisterEntry::plain(hash, "remittance")).await.expect("register");
+    // The governance committee re-weights the only validator: it keeps signing, but from
+    // `effective` on the set (and its hash) is another one.
+    let effective = c.client.status().await.expect("status").latest_height + 3;
+    let action = SystemAction::SetValidator {
+        pub_key: format!("0x{}", hex::encode(c.committee.public_key().to_compressed())),
+        power: 250,
+        name: String::new(),
+        effective_height: effective,
+    };
+    Governance::new(c.client.clone())
+        .pass(std::slice::from_ref(&c.committee), "re-weight", vec![ProposalAction::System(action)])
+        .await
+        .expect("proposal executed");
+    wait_height(&c.client, effective + 1).await;
+
+    let b =
+        bundle::fetch_hash(&c.client, &c.anchor, &format!("0x{hash}"), None).await.expect("fetch");
+    assert_eq!(b.validator_set_changes.len(), 1, "one change since genesis");
+    assert_eq!(b.validator_set_changes[0].height, effective);
+    let v = round_trip(&b, &c.anchor).expect("verifies across the change");
+    assert_eq!(v.validator_set_changes, [effective]);
+    let Record::Hash(r) = v.record else { panic!("a hash record") };
+    assert!(r.valid, "{}", r.reason);
+
+    use BundleError as E;
+    // Without the change, the record's header names a set the anchor does not know.
+    let mut t = b.clone();
+    t.validator_set_changes.clear();
+    refused("the change dropped", &t, &c.anchor, |e| matches!(e, E::Header { .. }));
+    // Its header, commit, proven set and proof, each tampered.
+    let change = &b.validator_set_changes[0];
+    let with = |f: &dyn Fn(&mut SetChange)| {
+        let mut t = b.clone();
+        f(&mut t.validator_set_changes[0]);
+        t
+    };
+    for p in positions(change.header.0.len(), 40) {
+        let t = with(&|ch| flip(&mut ch.header.0, p));
+        refused(&format!("change header byte {p}"), &t, &c.anchor, |e| {
+            matches!(e, E::SetChange { .. })
+        });
+    }
+    let mut commit = pb::Commit::decode(change.commit.0.as_slice()).expect("commit");
+    flip(&mut commit.signatures[0].signature, 5);
+    let t = with(&|ch| ch.commit = HexBytes(commit.encode_to_vec()));
+    refused("change commit signature", &t, &c.anchor, |e| matches!(e, E::SetChange { .. }));
+    let set_len = change.validator_set.value.as_ref().expect("a set").0.len();
+    for p in positions(set_len, 40) {
+        let t = with(&|ch| {
+            flip(&mut ch.validator_set.value.as_mut().expect("a set").0, p);
+        });
+        refused(&format!("changed set byte {p}"), &t, &c.anchor, |e| {
+            matches!(e, E::SetChange { .. })
+        });
+    }
+    for p in positions(change.validator_set.proof.0.len(), 60) {
+        let t = with(&|ch| flip(&mut ch.validator_set.proof.0, p));
+        refused(&format!("changed set proof byte {p}"), &t, &c.anchor, |e| {
+            matches!(e, E::SetChange { .. })
+        });
+    }
+    let t = with(&|ch| ch.height += 1);
+    refused("change height", &t, &c.anchor, |e| matches!(e, E::SetChange { .. }));
+    c.node.shutdown().await.expect("shutdown");
+}
