@@ -2,8 +2,8 @@
 //! system contracts from genesis): for each kind — hash registration, credential, consent, DID
 //! version — a bundle fetched through the SDK verifies offline against the genesis anchor and
 //! carries the right record, including truthful negative answers (a revoked hash, a suspended
-//! credential, absent records). Then every part of a bundle is tampered with, section by section
-//! and byte by byte, and each tampered bundle must fail.
+//! credential, absent records), also across a validator-set change. Then every part of a bundle
+//! is tampered with, section by section and byte by byte, and each tampered bundle must fail.
 
 mod common;
 
