@@ -7,10 +7,11 @@
 //! 2. The committee admits its node key and adds its validator key from height
 //!    `JOIN`: the node connects, syncs as a full node, and from `JOIN` on its
 //!    signature is in the commits while the chain keeps committing.
-//! 3. The committee votes node3 out from height `LEAVE` and removes its node:
-//!    commits at ≥ `LEAVE` carry none of its signatures, a commit counting it
-//!    is refused by `verify_commit` under the set of that height, the chain
-//!    goes on with the remaining power, and node3 is disconnected and refused.
+//! 3. The committee votes node3 out from height `LEAVE`: commits at ≥ `LEAVE`
+//!    carry none of its signatures (node3 follows as a full node), a commit
+//!    counting it is refused by `verify_commit` under the set of that height,
+//!    and the chain goes on with the remaining power.
+//! 4. The committee removes node3's node: it is disconnected and refused.
 //!
 //! The invariant checker (same blocks and state roots everywhere, every commit
 //! signed by more than 2/3 of its height's set) runs at the end. Every wait is
@@ -116,20 +117,28 @@ async fn validators_are_voted_in_and_out_and_the_allowlist_follows() {
     }
     net.wait_all(&[0, 1, 2, 3, n4], h + 3).await;
 
-    // 3. node3 is voted out from LEAVE and its node removed from the allowlist.
+    // 3. node3 is voted out from LEAVE: it stops signing there and follows the
+    //    chain as a full node; the other four keep committing.
     let leaver = validator_key(&net.nodes[3]);
     let leave = net.nodes[0].height().await + 12;
     let remove = format!("{}@{leave}", hex::encode(leaver.public_key().to_compressed()));
+    pass(&net, &net.nodes[0], "node3 leaves the set", &["--remove-validator", &remove]);
+    let live = [0, 1, 2, n4];
+    net.wait_all(&[0, 1, 2, 3, n4], leave + 3).await;
+    wait_log(&net.nodes[3], "node3 left the set", |l| l.contains("left the validator set")).await;
+    wait_validator_address(&net.nodes[3], None).await;
+    let set_leave = validator_set(&net.nodes[0], leave).await;
+    assert!(!set_leave.validators.iter().any(|v| v.address == leaver.address().0));
+    for height in leave..=leave + 3 {
+        assert!(!signed_by(&net.nodes[0], height, leaver.address()).await, "height {height}");
+    }
+
+    // 4. Its node is removed: its connections are closed, its redials refused,
+    //    and the chain goes on without it.
     let node3 = hex::encode(node_key(&net.nodes[3]));
     let log3 = net.nodes[3].log().len();
     let log0 = net.nodes[0].log().len();
-    pass(
-        &net,
-        &net.nodes[0],
-        "node3 leaves",
-        &["--remove-validator", &remove, "--remove-node", &node3],
-    );
-    // Its connections are closed and its redials refused.
+    pass(&net, &net.nodes[0], "node3 removed", &["--remove-node", &node3]);
     wait_log(&net.nodes[3], "node3 disconnected", |_| {
         log_since(&net.nodes[3], log3).contains("peer disconnected")
     })
@@ -140,14 +149,8 @@ async fn validators_are_voted_in_and_out_and_the_allowlist_follows() {
             && l.contains("refused connection: peer is not on the allowlist")
     })
     .await;
-    // The remaining four keep committing past LEAVE.
-    let live = [0, 1, 2, n4];
-    net.wait_all(&live, leave + 4).await;
-    let set_leave = validator_set(&net.nodes[0], leave).await;
-    assert!(!set_leave.validators.iter().any(|v| v.address == leaver.address().0));
-    for height in leave..=leave + 4 {
-        assert!(!signed_by(&net.nodes[0], height, leaver.address()).await, "height {height}");
-    }
+    let cut = net.max_height(&live).await;
+    net.wait_all(&live, cut + 3).await;
     // A commit for LEAVE counting node3 (with three of the others) would be
     // enough under the set before (4 of 5) but is refused by the set of LEAVE.
     let b = net.nodes[0].client().await.block_by_height(leave).await.expect("block");
