@@ -638,4 +638,40 @@ mod tests {
             Err(MempoolError::NonceTooLow { .. })
         ));
     }
+
+    #[test]
+    fn governance_refusals_come_from_the_committed_state() {
+        use bayledger_types::{MemState, state_keys};
+        let k = SecretKey::from_bytes(&[7; 32]).expect("key");
+        let upload = {
+            let body = pb::TxBody {
+                chain_id: "c".into(),
+                sender: k.address().0.to_vec(),
+                nonce: 0,
+                fuel_limit: 1_000,
+                expiry_height: 100,
+                action: Some(pb::Action {
+                    kind: Some(Kind::UploadCode(pb::UploadCode { wasm: b"code".to_vec() })),
+                }),
+            };
+            sign(&body, &k)
+        };
+        let admit_on = |state: &MemState, bytes: &[u8]| {
+            let p = pool(10, 10);
+            admit(&p, bytes, 4096, &ctx(), || Ok(StateAccounts(Box::new(state.clone()))))
+        };
+        let mut state = MemState::default();
+        admit_on(&state, &upload).expect("unrestricted, not frozen");
+        state.0.insert(state_keys::UPLOADS_RESTRICTED.to_vec(), vec![1]);
+        assert_eq!(
+            admit_on(&state, &upload),
+            Err(MempoolError::Governance(Forbidden::Upload(k.address())))
+        );
+        admit_on(&state, &tx(&k, 0)).expect("a call needs no upload right");
+        state.0.insert(state_keys::uploader(&k.address()), vec![0; 8]);
+        admit_on(&state, &upload).expect("granted");
+        state.0.insert(state_keys::frozen(&k.address()), vec![0; 8]);
+        let err = admit_on(&state, &tx(&k, 0)).expect_err("frozen");
+        assert_eq!(err.to_string(), format!("account {} is frozen by governance", k.address()));
+    }
 }
