@@ -169,8 +169,9 @@ fn cast(mut p: Proposal, vote: VoteOption) -> Result<Status, Error> {
 /// `execute`: anyone, for a passed (or failed) proposal within its period.
 pub(crate) fn execute(id: u64) -> Result<Vec<u8>, Error> {
     let p = load(id)?;
+    let past_end = env::block_height() > p.end_height;
     match p.status_at(env::block_height()) {
-        Status::Passed | Status::Failed => to_json(&run(p)?),
+        Status::Passed | Status::Failed if !past_end => to_json(&run(p)?),
         Status::Open => Err(Error::new(format!(
             "not passed: proposal {id} has {} yes, {} no, {} abstain of {} weight; it needs \
              {}% participation and {}% approval",
@@ -181,7 +182,8 @@ pub(crate) fn execute(id: u64) -> Result<Vec<u8>, Error> {
             p.participation_threshold,
             p.approval_threshold
         ))),
-        Status::Expired => Err(Error::new(format!(
+        // (Passed never reaches here: past its end it is expired.)
+        Status::Expired | Status::Passed | Status::Failed => Err(Error::new(format!(
             "expired: proposal {id}'s period ended at block {} without execution",
             p.end_height
         ))),

@@ -143,6 +143,23 @@ fn a_failing_action_reverts_the_whole_proposal_and_the_failure_is_recorded() {
 }
 
 #[test]
+fn a_failed_proposal_cannot_be_retried_after_its_period() {
+    sole();
+    mock::on_system_apply(|_| Err("not now".into()));
+    let actions = json!([{"system": {"grant_upload": {"account": B.to_string()}}}]);
+    assert_eq!(ok(A, propose(actions))["status"], "failed");
+    mock::on_system_apply(|_| Ok(()));
+    at(HEIGHT + PERIOD + 1);
+    let err = refused(STRANGER, execute(1), "expired:");
+    assert!(err.contains("without execution"), "{err}");
+    // It stays on record as failed, with its error.
+    let p = query(json!({"proposal": {"id": 1}}));
+    assert_eq!(p["status"], "failed");
+    assert_eq!(p["error"], "action 0 (system): system action refused: not now");
+    assert!(system_actions().is_empty());
+}
+
+#[test]
 fn issuer_admission_and_removal_go_through_the_credentials_contract() {
     sole();
     ok(A, propose(add_issuer()));
