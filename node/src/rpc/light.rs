@@ -103,7 +103,8 @@ impl LightService for Api {
             }
             let index = ChangeIndex::of(&chain);
             let mut index = index.lock();
-            let (heights, to_height) = index.changes(&chain, after_height, to, latest)?;
+            let (heights, to_height) =
+                index.changes(after_height, to, |h| set_hash(&chain, h, latest))?;
             Ok(Response::new(ListValidatorSetChangesResponse { heights, to_height }))
         })
         .await
@@ -164,13 +165,13 @@ impl ChangeIndex {
     }
 
     /// Change heights in `(after, end]` and `end`: `to`, or less when that
-    /// would mean reading more than [`MAX_SCAN`] headers.
+    /// would mean reading more than [`MAX_SCAN`] headers. `set_hash(h)` is
+    /// header `h`'s `validator_set_hash` (empty for 0).
     fn changes(
         &mut self,
-        chain: &Chain,
         after: u64,
         to: u64,
-        latest: u64,
+        mut set_hash: impl FnMut(u64) -> Result<Vec<u8>, Status>,
     ) -> Result<(Vec<u64>, u64), Status> {
         if to <= after {
             return Ok((Vec::new(), to));
@@ -178,17 +179,17 @@ impl ChangeIndex {
         if self.scanned_to >= after {
             // Extend the index (from where it stops) and answer from it.
             let end = to.min(self.scanned_to.max(after) + MAX_SCAN);
-            self.scan_to(chain, end, latest)?;
+            self.scan_to(end, &mut set_hash)?;
             let heights =
                 self.changes.iter().copied().filter(|h| *h > after && *h <= end).collect();
             return Ok((heights, end));
         }
         // Far beyond the index: scan this window on its own.
         let end = to.min(after + MAX_SCAN);
-        let mut previous = set_hash(chain, after, latest)?;
+        let mut previous = set_hash(after)?;
         let mut heights = Vec::new();
         for h in after + 1..=end {
-            let hash = set_hash(chain, h, latest)?;
+            let hash = set_hash(h)?;
             if hash != previous {
                 heights.push(h);
             }
@@ -197,10 +198,14 @@ impl ChangeIndex {
         Ok((heights, end))
     }
 
-    fn scan_to(&mut self, chain: &Chain, end: u64, latest: u64) -> Result<(), Status> {
+    fn scan_to(
+        &mut self,
+        end: u64,
+        set_hash: &mut impl FnMut(u64) -> Result<Vec<u8>, Status>,
+    ) -> Result<(), Status> {
         while self.scanned_to < end {
             let h = self.scanned_to + 1;
-            let hash = set_hash(chain, h, latest)?;
+            let hash = set_hash(h)?;
             if h > 1 && hash != self.last_hash {
                 self.changes.push(h);
             }
@@ -217,4 +222,49 @@ fn set_hash(chain: &Chain, height: u64, latest: u64) -> Result<Vec<u8>, Status> 
         return Ok(Vec::new());
     }
     Ok(block(chain, height, latest)?.header.header.validator_set_hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Headers whose set changes at 5, 9 and 20,007 (and back at 20,010).
+    fn hash_at(h: u64) -> Result<Vec<u8>, Status> {
+        Ok(match h {
+            0 => vec![],
+            1..=4 => vec![1],
+            5..=8 => vec![2],
+            9..=20_006 | 20_010.. => vec![3],
+            _ => vec![4],
+        })
+    }
+
+    #[test]
+    fn changes_are_found_once_and_served_in_bounded_windows() {
+        let mut index = ChangeIndex::default();
+        let mut reads = 0;
+        let mut counted = |h| {
+            reads += 1;
+            hash_at(h)
+        };
+        assert_eq!(index.changes(0, 12, &mut counted).expect("scan"), (vec![5, 9], 12));
+        assert_eq!(index.changes(5, 12, &mut counted).expect("cached"), (vec![9], 12));
+        assert_eq!(index.changes(12, 12, &mut counted).expect("empty"), (vec![], 12));
+        // At most MAX_SCAN more headers per call; the answer says how far it goes.
+        let (heights, end) = index.changes(0, 30_000, &mut counted).expect("window");
+        assert_eq!((heights, end), (vec![5, 9], 12 + MAX_SCAN));
+        let (heights, end) = index.changes(end, 30_000, &mut counted).expect("next window");
+        assert_eq!((heights, end), (vec![20_007, 20_010], 12 + 2 * MAX_SCAN));
+        assert_eq!(reads, 12 + 2 * MAX_SCAN, "each header read once");
+    }
+
+    #[test]
+    fn a_window_beyond_the_index_is_scanned_on_its_own() {
+        let mut index = ChangeIndex::default();
+        let (heights, end) = index.changes(20_000, 20_020, hash_at).expect("window");
+        assert_eq!((heights, end), (vec![20_007, 20_010], 20_020));
+        assert_eq!(index.scanned_to, 0, "not indexed: the index stays contiguous from 1");
+        let (heights, end) = index.changes(8, 9, hash_at).expect("indexed");
+        assert_eq!((heights, end), (vec![9], 9));
+    }
 }
