@@ -161,3 +161,47 @@ async fn validators_and_params_change_exactly_at_the_effective_height() {
     assert_eq!(after.block_time_ms, before.block_time_ms, "other fields kept");
     n.node.shutdown().await.expect("shutdown");
 }
+
+/// The bundled governance contract (sole member: the validator key `init_home` made) passes
+/// proposals whose actions reach `system_apply`; a proposal with a refused action fails whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proposals_of_the_real_governance_contract_apply_system_actions_atomically() {
+    use bayledger_sdk::system::governance::{
+        Governance, GovernanceError, ProposalAction, Status, SystemAction,
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = Home(dir.path().to_path_buf());
+    let member = init_home(&home, "system-actions", "node0", 100, false).expect("init");
+    let node = RunningNode::start(&home, test_config()).await.expect("node starts");
+    let client = Client::connect(&format!("http://{}", node.grpc_addr)).await.expect("connects");
+    let gov = Governance::new(client.clone());
+    let target = key();
+    let registry = SystemContract::HashRegistry.address();
+    let registry_code = client.contract_info(&registry).await.expect("registry").code_hash;
+    let freeze =
+        ProposalAction::System(SystemAction::Freeze { address: target.address().to_string() });
+
+    // Freeze, then migrate the hash registry to its own code (which has no `migrate`): refused,
+    // so the proposal fails and the freeze is undone.
+    let migrate = ProposalAction::System(SystemAction::Migrate {
+        contract: registry.to_string(),
+        code_hash: format!("0x{}", hex::encode(&registry_code)),
+        msg: serde_json::Value::Null,
+    });
+    let err = gov
+        .pass(std::slice::from_ref(&member), "freeze and migrate", vec![freeze.clone(), migrate])
+        .await
+        .expect_err("the migration is refused");
+    let GovernanceError::NotExecuted { status, error, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(*status, Status::Failed);
+    let error = error.as_deref().unwrap_or_default();
+    assert!(error.contains("has no `migrate` entry point"), "{error}");
+    // Any transaction of the target shows whether it is frozen: an upload (unrestricted here).
+    client.upload_code(&target, system_actions_contract()).await.expect("not frozen");
+
+    gov.pass(std::slice::from_ref(&member), "freeze", vec![freeze]).await.expect("executed");
+    let err = client.upload_code(&target, system_actions_contract()).await.expect_err("frozen");
+    let expected = format!("account {} is frozen by governance", target.address());
+    assert!(matches!(&err, SdkError::PermissionDenied(m) if *m == expected), "{err:?}");
+    node.shutdown().await.expect("shutdown");
+}
