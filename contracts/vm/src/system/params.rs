@@ -13,7 +13,7 @@ use governance::action::ParamsChange;
 
 /// `sys/params` encoded: serde JSON of [`Params`] (fields in declaration order, no spaces).
 pub fn encode(params: &Params) -> Vec<u8> {
-    serde_json::to_vec(params).unwrap_or_default()
+    serde_json::to_vec(params).expect("a struct of integers serialises")
 }
 
 /// The parameters in force for the next block, or `None` in a state without `sys/params`.
