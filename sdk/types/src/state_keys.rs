@@ -115,14 +115,26 @@ mod sys_key_tests {
     }
 
     #[test]
-    fn sys_keys_do_not_collide_with_each_other() {
-        let a = Address([7; 20]);
-        let keys = [validators(), frozen(&a), uploader(&a), node(&[2; 33]), PARAMS.to_vec()];
-        for (i, k) in keys.iter().enumerate() {
-            for other in &keys[i + 1..] {
-                assert!(!k.starts_with(other) || k == &validators() || other == &validators());
-                assert_ne!(k, other);
+    fn iterated_sys_prefixes_are_disjoint_and_hold_no_exact_key() {
+        let prefixes = [
+            FROZEN_PREFIX,
+            UPLOADERS_PREFIX,
+            NODES_PREFIX,
+            PENDING_PARAMS_PREFIX,
+            PENDING_VALIDATORS_PREFIX,
+        ];
+        for a in prefixes {
+            for b in prefixes.iter().filter(|b| **b != a) {
+                assert!(!a.starts_with(b), "{:?} lies inside {:?}", a, b);
+            }
+            for exact in [VALIDATORS, PARAMS, UPLOADS_RESTRICTED] {
+                assert!(!exact.starts_with(a), "{:?} lies inside {:?}", exact, a);
             }
         }
+        let a = Address([7; 20]);
+        assert!(
+            frozen(&a).starts_with(FROZEN_PREFIX) && uploader(&a).starts_with(UPLOADERS_PREFIX)
+        );
+        assert!(node(&[2; 33]).starts_with(NODES_PREFIX));
     }
 }
