@@ -3,7 +3,7 @@
 //!
 //! # RocksDB options
 //!
-//! All tuning is in one place, [`rocksdb_options`]:
+//! All tuning is in one place, `rocksdb_options`:
 //!
 //! * `create_if_missing` and `create_missing_column_families`, so a new data
 //!   directory (or one from an older version with fewer families) just opens;

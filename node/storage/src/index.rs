@@ -1,8 +1,8 @@
 //! The indexer: block summaries, transactions by sender and by contract, and
 //! events by contract, by (contract, topic) and by attribute, written by
-//! [`stage`] into the block's own write batch (so an index can never lag or
+//! `stage` into the block's own write batch (so an index can never lag or
 //! lose a committed block), and read back a page at a time by
-//! [`list_blocks`], [`list_txs`] and [`list_events`] — the same code for both
+//! `list_blocks`, `list_txs` and `list_events` — the same code for both
 //! stores.
 //!
 //! # Attributes

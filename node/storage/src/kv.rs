@@ -1,9 +1,9 @@
-//! Ordered, typed reads that both stores answer the same way: [`KvRead`] is
+//! Ordered, typed reads that both stores answer the same way: `KvRead` is
 //! implemented by the RocksDB database and its snapshots (through
 //! [`SchemaRead`]) and by [`MemKv`], the in-memory store's copy of the same
 //! column families. The history, index and pruning code is written once
 //! against it, and writes go into a [`SchemaBatch`] that RocksDB writes
-//! atomically and [`MemKv::apply`] replays.
+//! atomically and `MemKv::apply` replays.
 
 use crate::codec::{KeyCodec, ValueCodec};
 use crate::db::{SchemaBatch, SchemaRead};

@@ -15,7 +15,7 @@
 //!   from the versioned key order).
 //! * [`index`]: block summaries, transactions by sender/contract and events
 //!   by contract/topic/attribute, written in the block's batch, listed in
-//!   pages; [`reindex`] builds them for a database that predates them.
+//!   pages; `reindex` builds them for a database that predates them.
 //! * [`prune`]: the `archive` / `keep_recent` policy and the pruning of
 //!   stale tree nodes and superseded values, off the commit path.
 //! * [`kv`]: the ordered typed reads the two stores share.

@@ -18,7 +18,7 @@
 //!   least as far as any deletion, and the pruner resumes after
 //!   `PrunedThrough`. These batches are not fsynced: losing some to a power
 //!   cut only means doing them again.
-//! * **Off the commit path.** `Store` runs a [`Pruner`] thread that a commit
+//! * **Off the commit path.** `Store` runs a `Pruner` thread that a commit
 //!   only notifies; the in-memory store prunes inside its commit (no I/O).
 
 use crate::db::{SchemaBatch, SchemaDb};

@@ -1,7 +1,7 @@
 //! [`Store`]: the node's database handle. Chain metadata, state reads and
 //! index lists are here; block commits and block reads are in
 //! [`crate::blocks`], the upgrade of a database written before the history
-//! and index families existed in [`crate::reindex`].
+//! and index families existed in module `reindex`.
 
 use crate::commit_rules;
 use crate::db::{Compression, SchemaDb, SchemaRead, StoreConfig};
@@ -82,7 +82,7 @@ impl Store {
 
     /// Opens (or creates) the store in directory `path`. A database written
     /// before the history and index families existed is brought up to date
-    /// first (see [`crate::reindex`]); with a pruning policy, the pruning
+    /// first (module `reindex`); with a pruning policy, the pruning
     /// thread starts and catches up.
     pub fn open_with(path: impl AsRef<Path>, config: &StoreConfig) -> Result<Store, StorageError> {
         let pruning = config.pruning.check()?;
