@@ -80,15 +80,8 @@ async fn validators_are_voted_in_and_out_and_the_allowlist_follows() {
     let joiner = validator_key(&net.nodes[n4]);
     let join = net.nodes[0].height().await + 12;
     let admit = format!("{}:node4", hex::encode(node_key(&net.nodes[n4])));
-    // (A new validator needs a name, which `--add-validator` does not take.)
-    let add = serde_json::json!([{ "system": { "set_validator": {
-        "pub_key": format!("0x{}", hex::encode(joiner.public_key().to_compressed())),
-        "power": 10, "name": "node4", "effective_height": join,
-    } } }]);
-    let add_file = net.dir.path().join("add-node4.json");
-    std::fs::write(&add_file, add.to_string()).expect("actions file");
-    let add_file = add_file.to_str().expect("utf-8 path").to_string();
-    pass(&net, &net.nodes[0], "node4 joins", &["--admit-node", &admit, "--actions", &add_file]);
+    let add = format!("0x{}:10:node4@{join}", hex::encode(joiner.public_key().to_compressed()));
+    pass(&net, &net.nodes[0], "node4 joins", &["--admit-node", &admit, "--add-validator", &add]);
     // It connects and syncs as a full node before JOIN...
     net.nodes[n4].wait_height(join - 1).await;
     let before: Vec<Address> = validator_set(&net.nodes[0], join - 1)
