@@ -4,11 +4,11 @@
 //! - holders and issuers: `issue` (sign a VC 2.0 `vc+jwt` and anchor it), `verify` (every
 //!   check against the chain; exits non-zero when the credential is not valid), `show`;
 //! - issuers: `revoke`, `suspend`, `reinstate`;
-//! - the committee: `type-register`, `issuer-add`, `issuer-remove` — sent by the credentials
-//!   contract's committee, which is the governance contract on chains from `bayledger init|dev|
-//!   testnet`: there, types and issuers are admitted by vote (`bayledger gov propose
-//!   --add-issuer TYPE:DID`, or `--actions` with a `call_contract` of `register_type`);
-//!   anyone: `type-list`, `issuers`.
+//! - committee members: `type-register`, `issuer-add`, `issuer-remove` — each a proposal to
+//!   the governance contract (the credentials contract's committee) carrying the matching
+//!   action; on a one-member committee it executes at once, otherwise members vote with
+//!   `bayledger gov vote ID yes`;
+//! - anyone: `type-list`, `issuers`.
 //!
 //! Every command takes `--node` and `-o text|json`; signed ones take `--from NAME` and the
 //! transaction limits.
@@ -36,17 +36,15 @@ pub enum CredentialCmd {
     Suspend(status::StatusArgs),
     /// Reinstate a suspended credential.
     Reinstate(status::StatusArgs),
-    /// Register a credential type (the credentials committee; where that is the governance
-    /// contract, propose a call_contract action with `bayledger gov propose --actions`).
+    /// Propose registering a credential type (a governance proposal; committee members).
     TypeRegister(admin::TypeRegisterArgs),
     /// List the registered credential types.
     TypeList(admin::TypeListArgs),
-    /// Authorise an issuer DID for a credential type (the credentials committee; where that is
-    /// the governance contract, admission is by vote: `bayledger gov propose --add-issuer
-    /// TYPE:DID`).
+    /// Propose authorising an issuer DID for a credential type (a governance proposal;
+    /// committee members).
     IssuerAdd(admin::IssuerArgs),
-    /// End an issuer DID's authorisation for a credential type (the credentials committee;
-    /// by vote where that is governance: `bayledger gov propose --remove-issuer TYPE:DID`).
+    /// Propose ending an issuer DID's authorisation for a credential type (a governance
+    /// proposal; committee members).
     IssuerRemove(admin::IssuerArgs),
     /// List the issuers ever admitted for a type, with their periods.
     Issuers(admin::IssuersArgs),

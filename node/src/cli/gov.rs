@@ -11,11 +11,11 @@
 
 use super::client_opts::{ClientOpts, KeyOpts, TxOpts, parse_address, parse_hash, read_file};
 use super::init::parse_member;
-use super::output::{print_value, receipt_json};
-use bayledger_sdk::Address;
+use super::output::{OutputFormat, print_value, receipt_json};
 use bayledger_sdk::system::governance::{
-    Governance, MemberMsg, ParamsChange, ProposalAction, Status, SystemAction, VoteOption,
+    Governance, MemberMsg, ParamsChange, Proposal, ProposalAction, Status, SystemAction, VoteOption,
 };
+use bayledger_sdk::{Address, SecretKey};
 use clap::{Args, Subcommand};
 use eyre::{Result, WrapErr, bail};
 use serde_json::{Value, json};
@@ -61,7 +61,7 @@ impl GovCmd {
 }
 
 /// The governance contract through `client`, checked to be at its genesis address.
-async fn contract(client: bayledger_sdk::Client) -> Result<Governance> {
+pub(super) async fn contract(client: bayledger_sdk::Client) -> Result<Governance> {
     let gov = Governance::new(client);
     gov.handle().check().await?;
     Ok(gov)
@@ -94,8 +94,9 @@ pub struct ProposeArgs {
     /// New voting period in blocks.
     #[arg(long)]
     voting_period_blocks: Option<u64>,
-    /// Add a validator or change its power from a height: 33-byte compressed key in hex.
-    #[arg(long, value_name = "PUBKEY:POWER@HEIGHT", value_parser = parse_validator)]
+    /// Add a validator or change its power from a height: 33-byte compressed key in hex; a
+    /// new validator needs a NAME (an existing one keeps its name when NAME is omitted).
+    #[arg(long, value_name = "PUBKEY:POWER[:NAME]@HEIGHT", value_parser = parse_validator)]
     add_validator: Vec<SystemAction>,
     /// Remove a validator from a height.
     #[arg(long, value_name = "PUBKEY@HEIGHT", value_parser = parse_validator_removal)]
@@ -175,8 +176,9 @@ fn number(s: &str, what: &str) -> std::result::Result<u64, String> {
 }
 
 fn parse_validator(s: &str) -> std::result::Result<SystemAction, String> {
-    let (rest, height) = split2(s, '@', "PUBKEY:POWER@HEIGHT")?;
-    let (key, power) = split2(rest, ':', "PUBKEY:POWER@HEIGHT")?;
+    let (rest, height) = split2(s, '@', "PUBKEY:POWER[:NAME]@HEIGHT")?;
+    let (key, rest) = split2(rest, ':', "PUBKEY:POWER[:NAME]@HEIGHT")?;
+    let (power, name) = rest.split_once(':').unwrap_or((rest, ""));
     let power = number(power, "power")?;
     if power == 0 {
         return Err("power 0 removes a validator: use --remove-validator PUBKEY@HEIGHT".into());
@@ -184,7 +186,7 @@ fn parse_validator(s: &str) -> std::result::Result<SystemAction, String> {
     Ok(SystemAction::SetValidator {
         pub_key: parse_key_hex(key)?,
         power,
-        name: String::new(),
+        name: name.to_string(),
         effective_height: number(height, "height")?,
     })
 }
@@ -352,19 +354,48 @@ impl ProposeArgs {
         let actions = self.build_actions()?;
         let key = self.key.load()?;
         let gov = contract(self.tx.apply(self.client.connect().await?)).await?;
-        let done = gov.propose(&key, &self.title, &self.description, actions).await?;
-        let proposal = gov.proposal(done.value.id).await?;
-        print_value(
-            &json!({
-                "id": done.value.id,
-                "status": done.value.status,
-                "error": proposal.error,
-                "receipt": receipt_json(&done.receipt),
-            }),
-            self.client.output,
-        );
+        propose_and_print(&gov, &key, &self.title, &self.description, actions, self.client.output)
+            .await?;
         Ok(())
     }
+}
+
+/// Proposes `actions` as `key` and prints the proposal's id, status, execution error and
+/// receipt; while it is open, `next` says how the other members vote it through. Returns the
+/// proposal as it stands after the transaction (executed at once when the proposer alone
+/// meets the thresholds, e.g. on a one-member committee).
+pub(super) async fn propose_and_print(
+    gov: &Governance,
+    key: &SecretKey,
+    title: &str,
+    description: &str,
+    actions: Vec<ProposalAction>,
+    output: OutputFormat,
+) -> Result<Proposal> {
+    let done = gov.propose(key, title, description, actions).await?;
+    let id = done.value.id;
+    let proposal = gov.proposal(id).await?;
+    let next = match done.value.status {
+        Status::Open => Some(format!(
+            "more votes are needed: other committee members run `bayledger gov vote {id} yes \
+             --from KEY` (it executes when the thresholds are met); see `bayledger gov show {id}`"
+        )),
+        Status::Passed => {
+            Some(format!("passed: anyone runs `bayledger gov execute {id} --from KEY`"))
+        }
+        _ => None,
+    };
+    let mut value = json!({
+        "id": id,
+        "status": done.value.status,
+        "error": proposal.error,
+        "receipt": receipt_json(&done.receipt),
+    });
+    if let Some(next) = next {
+        value["next"] = json!(next);
+    }
+    print_value(&value, output);
+    Ok(proposal)
 }
 
 /// `gov vote`.
@@ -570,7 +601,7 @@ mod tests {
             "--approval-threshold",
             "75",
             "--add-validator",
-            &format!("0x{KEY}:10@120"),
+            &format!("0x{KEY}:10:node4@120"),
             "--remove-validator",
             &format!("{KEY}@130"),
             "--admit-node",
@@ -597,7 +628,7 @@ mod tests {
             vec![
                 json!({"add_member": {"address": a.to_string(), "weight": 3, "name": "Org A"}}),
                 json!({"set_rules": {"approval_threshold": 75}}),
-                json!({"system": {"set_validator": {"pub_key": key, "power": 10, "name": "", "effective_height": 120}}}),
+                json!({"system": {"set_validator": {"pub_key": key, "power": 10, "name": "node4", "effective_height": 120}}}),
                 json!({"system": {"set_validator": {"pub_key": key, "power": 0, "name": "", "effective_height": 130}}}),
                 json!({"system": {"admit_node": {"node_key": key, "name": "node4"}}}),
                 json!({"system": {"grant_upload": {"account": a.to_string()}}}),

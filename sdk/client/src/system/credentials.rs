@@ -37,6 +37,12 @@ use bayledger_types::{Address, Hash, SecretKey, SystemContract};
 use msg::{Call, Query, StatusMsg, hash0x, json};
 use serde::de::DeserializeOwned;
 
+/// The `register_type` call message of `t` (JSON), e.g. for a governance `call_contract`
+/// action where the governance contract is the credentials committee.
+pub fn register_type_msg(t: &NewType) -> serde_json::Value {
+    json(&msg::register_type(t))
+}
+
 /// The credentials contract on one node.
 #[derive(Debug, Clone)]
 pub struct Credentials {
