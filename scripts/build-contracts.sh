@@ -2,7 +2,8 @@
 # Builds every contract under contracts/system/* and contracts/examples/* for wasm32v1-none (ADR 0006) with
 # the size-optimised `contract` profile, copies each module to
 # ${BAYLEDGER_CONTRACTS_DIR:-<workspace>/target/contracts}/<crate_name>.wasm, checks that it
-# carries the required ABI exports, and prints its size and SHA3-256.
+# carries the required ABI exports, and prints its size and SHA3-256. It also builds the test
+# variant hash_registry_v2.wasm (hash-registry with its `v2` feature, for upgrade tests).
 #
 # The system contracts (contracts/system/*) are deployed at genesis, so every member must
 # deploy byte-identical modules: the node embeds the copies checked in under
@@ -97,6 +98,16 @@ for manifest in "$ROOT"/contracts/system/*/Cargo.toml "$ROOT"/contracts/examples
     fi
     built=$((built + 1))
 done
+
+# Test variants (never deployed at genesis, never checked in): hash-registry with the `v2`
+# feature, the new code of the in-place upgrade tests (it also answers a `version` query).
+variant_pkg=hash-registry
+variant_name=hash_registry_v2
+cargo build --profile "$PROFILE" --target "$TARGET" -p "$variant_pkg" --features v2
+src="$CARGO_TARGET/$TARGET/$PROFILE/${variant_pkg//-/_}.wasm"
+read -r size sha3 <<<"$(inspect_wasm "$src")"
+cp "$src" "$OUT_DIR/$variant_name.wasm"
+printf '%-24s %8d bytes  sha3-256 %s  -> %s\n' "$variant_name" "$size" "$sha3" "$OUT_DIR/$variant_name.wasm"
 
 [[ $built -gt 0 ]] || { echo "error: no contracts found under contracts/system/ or contracts/examples/" >&2; exit 1; }
 echo "built $built contract(s) into $OUT_DIR"

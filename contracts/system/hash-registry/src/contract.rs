@@ -1,7 +1,7 @@
 //! Entry points: JSON in, JSON out; dispatch to [`crate::actions`] and [`crate::queries`].
 
 use crate::log;
-use crate::msg::{CallMsg, InstantiateMsg, QueryMsg};
+use crate::msg::{CallMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 use crate::{actions, queries};
 use alloc::format;
 use alloc::vec::Vec;
@@ -69,5 +69,23 @@ pub fn query(msg: &[u8]) -> Result<Vec<u8>, Error> {
         QueryMsg::ConsistencyProof { first, second } => {
             to_json(&queries::consistency_proof(first, second)?)
         }
+        #[cfg(feature = "v2")]
+        QueryMsg::Version {} => to_json(&crate::msg::VersionResponse { version: 2 }),
     }
+}
+
+/// Upgrades in place (a governance `migrate` system action naming this contract, run by the VM
+/// after it switched the contract to the new code). The state layout (registrations, history,
+/// Merkle log) is unchanged so far, so the message must be `{}` (or empty input) and nothing is
+/// rewritten; only an instantiated registry can be migrated.
+pub fn migrate(msg: &[u8]) -> Result<Vec<u8>, Error> {
+    if !msg.iter().all(u8::is_ascii_whitespace) {
+        let MigrateMsg {} = parse(msg)?;
+    }
+    if !crate::state::LOG_HEAD.exists() {
+        return Err(Error::new(
+            "not found: the registry was never instantiated; nothing to migrate",
+        ));
+    }
+    Ok(Vec::new())
 }

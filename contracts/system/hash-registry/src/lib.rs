@@ -68,6 +68,12 @@
 //! - `{"consistency_proof":{"first","second"?}}` → `{"first","second","first_root",
 //!   "second_root","consistency_path":[…]}`.
 //!
+//! Migrate (an in-place upgrade decided by governance, the registry's admin): `{}` or empty
+//! input; the state layout is unchanged, so nothing is rewritten. Refused on a registry that
+//! was never instantiated. The `v2` cargo feature builds a test variant (`scripts/build-contracts.sh`
+//! writes it to `target/contracts/hash_registry_v2.wasm`) that also answers `{"version":{}}`
+//! with `{"version":2}`; it is never deployed at genesis.
+//!
 //! Lists are paginated with `start_after` + `limit` (default 10, capped at 100, 0 refused).
 //! Optional fields may be omitted or `null`; unknown fields are refused.
 //!
@@ -142,4 +148,5 @@ bayledger_contract_sdk::entry_points! {
     instantiate: contract::instantiate,
     call: contract::call,
     query: contract::query,
+    migrate: contract::migrate,
 }

@@ -11,6 +11,12 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct InstantiateMsg {}
 
+/// Migrate message: `{}` (or empty input). The state layout has not changed, so a migration
+/// carries no instructions.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MigrateMsg {}
+
 /// One registration to make (`register`, each `register_batch` entry, `supersede.new`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -66,6 +72,9 @@ pub enum CallMsg {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum QueryMsg {
+    /// Only in the `v2` build (the upgrade test's variant): `{"version":{}}` → `{"version":2}`.
+    #[cfg(feature = "v2")]
+    Version {},
     /// A registration's status: registrant, time, co-signers, revocation or supersession.
     Status {
         /// The registered hash.
@@ -415,4 +424,12 @@ pub struct SupersededEvent<'a> {
     pub new_hash: &'a str,
     /// The replacing registration's leaf index.
     pub new_log_index: u64,
+}
+
+/// `version` (the `v2` build only): which code variant answers.
+#[cfg(feature = "v2")]
+#[derive(Debug, Serialize)]
+pub struct VersionResponse {
+    /// 2.
+    pub version: u32,
 }

@@ -9,6 +9,7 @@ mod schemas;
 
 mod cosign;
 mod lifecycle;
+mod migrate;
 mod proofs;
 mod queries;
 mod register;
