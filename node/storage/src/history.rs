@@ -31,32 +31,20 @@ pub(crate) fn stage(
     version: u64,
     writes: &WriteSet,
 ) -> Result<(), StorageError> {
-    for (key, value) in writes {
-        if let Some(previous) = newest_version(reader, key)?
-            && previous < version
+    let starts: Vec<Vec<u8>> = writes.keys().map(|k| history_key_start(k)).collect();
+    let newest = reader.kv_first_each::<StateHistorySchema>(&starts)?;
+    for ((key, value), newest) in writes.iter().zip(newest) {
+        if let Some((k, _)) = newest
+            && k.key == *key
+            && k.version < version
         {
-            let stale = ValueStaleKey { stale_since: version, version: previous, key: key.clone() };
+            let stale =
+                ValueStaleKey { stale_since: version, version: k.version, key: key.clone() };
             batch.put::<ValueStaleSchema>(&stale, &());
         }
         batch.put::<StateHistorySchema>(&HistoryKey { key: key.clone(), version }, value);
     }
     Ok(())
-}
-
-/// The newest version that wrote `key`.
-fn newest_version(reader: &impl KvRead, key: &[u8]) -> Result<Option<u64>, StorageError> {
-    let mut found = None;
-    reader.kv_walk::<StateHistorySchema>(&history_key_start(key), Dir::Forward, &mut |_,
-                                                                                       (
-        k,
-        _,
-    )| {
-        if k.key == key {
-            found = Some(k.version);
-        }
-        Ok(false)
-    })?;
-    Ok(found)
 }
 
 /// The value of `key` at `version` (`None`: never written, or deleted).

@@ -41,6 +41,24 @@ pub(crate) trait KvRead {
         dir: Dir,
         visit: &mut Visit<'_, S>,
     ) -> Result<(), StorageError>;
+
+    /// The first entry at or after each of `starts` (one iterator for all:
+    /// cheaper than a walk per start on RocksDB).
+    fn kv_first_each<S: Schema>(
+        &self,
+        starts: &[Vec<u8>],
+    ) -> Result<Vec<Option<Entry<S>>>, StorageError> {
+        let mut out = Vec::with_capacity(starts.len());
+        for start in starts {
+            let mut first = None;
+            self.kv_walk::<S>(start, Dir::Forward, &mut |_, e| {
+                first = Some(e);
+                Ok(false)
+            })?;
+            out.push(first);
+        }
+        Ok(out)
+    }
 }
 
 impl<R: SchemaRead> KvRead for R {
@@ -66,6 +84,19 @@ impl<R: SchemaRead> KvRead for R {
             }
         }
         Ok(())
+    }
+
+    fn kv_first_each<S: Schema>(
+        &self,
+        starts: &[Vec<u8>],
+    ) -> Result<Vec<Option<Entry<S>>>, StorageError> {
+        let mut it = self.iter::<S>()?;
+        let mut out = Vec::with_capacity(starts.len());
+        for start in starts {
+            it.seek_bytes(start);
+            out.push(it.next().transpose()?);
+        }
+        Ok(out)
     }
 }
 
