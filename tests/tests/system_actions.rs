@@ -176,12 +176,12 @@ async fn proposals_of_the_real_governance_contract_apply_system_actions_atomical
     let client = Client::connect(&format!("http://{}", node.grpc_addr)).await.expect("connects");
     let gov = Governance::new(client.clone());
     let target = key();
-    let registry = SystemContract::HashRegistry.address();
+    let registry = SystemContract::DidRegistry.address();
     let registry_code = client.contract_info(&registry).await.expect("registry").code_hash;
     let freeze =
         ProposalAction::System(SystemAction::Freeze { address: target.address().to_string() });
 
-    // Freeze, then migrate the hash registry to its own code (which has no `migrate`): refused,
+    // Freeze, then migrate the DID registry to its own code (which has no `migrate`): refused,
     // so the proposal fails and the freeze is undone.
     let migrate = ProposalAction::System(SystemAction::Migrate {
         contract: registry.to_string(),
