@@ -373,6 +373,7 @@ async fn a_subscriber_that_never_reads_is_closed_while_the_chain_and_others_go_o
             Ok(Some(b)) => {
                 let h = b.header.expect("header").height;
                 assert_eq!(h, last + 1, "in order");
+                assert!(h < start, "the slow stream was not closed during the replay (at {h})");
                 last = h;
             }
             Ok(None) => panic!("the slow stream ended without an error after height {last}"),
