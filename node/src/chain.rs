@@ -27,7 +27,7 @@ use bayledger_genesis::{Genesis, Params};
 use bayledger_storage::{BlockCommit, ChainStore, PreparedState, Store};
 use bayledger_types::block::{SealedHeader, receipts_root, tx_root_of, validator_set_hash};
 use bayledger_types::tx::{TxContext, VerifiedTx};
-use bayledger_types::{Address, Hash, MemState, SealedBlock, StateError, pb};
+use bayledger_types::{Address, Hash, MemState, SealedBlock, StateError, pb, state_keys};
 use bayledger_vm::{BlockEnv, CodeLimits, Overlay, Vm, VmConfig};
 use eyre::{Context, Result, bail};
 use parking_lot::Mutex;
@@ -217,11 +217,27 @@ impl Chain {
             return Err(ChainError::NoValidatorSet { height, latest });
         }
         let bad = |reason: String| ChainError::BadValidatorSet { height, reason };
-        let bytes = self
-            .store
-            .state_at(height - 1)?
-            .get(VALIDATOR_SET_KEY)?
-            .ok_or_else(|| bad("no validator set in the state".into()))?;
+        let bytes = match self.store.state_at(height - 1) {
+            Ok(state) => state
+                .get(VALIDATOR_SET_KEY)?
+                .ok_or_else(|| bad("no validator set in the state".into()))?,
+            // A pruning node: the header names the set, whose history entry is never deleted.
+            Err(bayledger_storage::StorageError::Pruned { .. }) => {
+                let header = self
+                    .store
+                    .block_by_height(height)?
+                    .ok_or_else(|| bad("state pruned and no block at that height".into()))?
+                    .header
+                    .header;
+                let set_hash = Hash::from_slice(&header.validator_set_hash)
+                    .ok_or_else(|| bad("header validator_set_hash is not 32 bytes".into()))?;
+                self.store
+                    .latest_state()?
+                    .get(&state_keys::validator_set_by_hash(&set_hash))?
+                    .ok_or_else(|| bad(format!("no validator set {set_hash} in the history")))?
+            }
+            Err(e) => return Err(e.into()),
+        };
         let set = bayledger_types::canonical::decode_canonical::<pb::ValidatorSet>(
             "ValidatorSet",
             &bytes,
@@ -742,6 +758,25 @@ mod tests {
         commit_state_change(&chain, writes, 1);
         let err = chain.validators_at(2).expect_err("garbage");
         assert!(matches!(err, ChainError::BadValidatorSet { height: 2, .. }), "{err}");
+    }
+
+    #[test]
+    fn a_pruning_node_still_knows_the_set_of_an_old_height() {
+        let store =
+            MemChainStore::with_pruning(bayledger_storage::Pruning::KeepRecent(2)).expect("policy");
+        let chain = Chain::open_with_store(Arc::new(store), genesis(), NodeConfig::default())
+            .expect("opens");
+        let engine = engine(&chain);
+        for h in 1..=6 {
+            assert_eq!(produce_one(&chain, &engine).expect("block"), h);
+        }
+        assert!(
+            matches!(chain.store.state_at(1), Err(bayledger_storage::StorageError::Pruned { .. })),
+            "state 1 is pruned"
+        );
+        // Height 2's set comes from the header's hash and the never-deleted history entry.
+        assert_eq!(*chain.validators_at(2).expect("set of height 2"), chain.validators);
+        assert_eq!(*chain.validators_at(7).expect("set of the next height"), chain.validators);
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub use bayledger_types::state_keys::VALIDATORS as VALIDATOR_SET_KEY;
 /// Computes the genesis write set.
 pub fn genesis_writes(genesis: &Genesis, vm: &Vm, empty: &dyn StateReader) -> Result<WriteSet> {
     let mut overlay = Overlay::new(empty);
-    overlay.put(VALIDATOR_SET_KEY.to_vec(), genesis.validator_set().encode_to_vec());
+    bayledger_vm::system::put_validator_set(&mut overlay, &genesis.validator_set());
     bayledger_vm::system::write_genesis(&mut overlay, genesis);
     let env = BlockEnv {
         height: 0,

@@ -44,6 +44,16 @@ pub fn validators() -> Vec<u8> {
 /// The `sys/validators` key as a constant.
 pub const VALIDATORS: &[u8] = b"sys/validators";
 
+/// Prefix of the validator-set history: `sys/valsets/`.
+pub const VALIDATOR_SETS_PREFIX: &[u8] = b"sys/valsets/";
+
+/// `sys/valsets/<validator_set_hash>` → `pb::ValidatorSet`: every set that `sys/validators` has
+/// held, by its `validator_set_hash` (the header field). Written with `sys/validators` and never
+/// deleted, so a node that prunes old state still knows the set of any height from its header.
+pub fn validator_set_by_hash(set_hash: &Hash) -> Vec<u8> {
+    [VALIDATOR_SETS_PREFIX, &set_hash.0].concat()
+}
+
 /// Prefix of the pending validator changes: `sys/validators/pending/`.
 pub const PENDING_VALIDATORS_PREFIX: &[u8] = b"sys/validators/pending/";
 

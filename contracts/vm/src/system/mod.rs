@@ -25,6 +25,7 @@ use governance::action::SystemAction;
 
 pub use access::{is_frozen, may_upload, write_genesis};
 pub use params::params_in_force;
+pub use validators::put_set as put_validator_set;
 
 /// The only contract allowed to call `system_apply`: the governance system contract
 /// (`SystemContract::Governance`, genesis contract 4).

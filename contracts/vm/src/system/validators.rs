@@ -7,6 +7,7 @@
 use super::SystemError;
 use crate::overlay::Overlay;
 use bayledger_genesis::MAX_TOTAL_POWER;
+use bayledger_types::block::validator_set_hash;
 use bayledger_types::{Address, StateReader, pb, state_keys};
 use prost::Message;
 
@@ -103,9 +104,17 @@ pub(super) fn apply_pending(
     let key = state_keys::pending_validators(effective_height);
     // Checked against this very sequence when scheduled; failing here means corrupt state.
     apply_updates(&mut set, &updates.validators).map_err(|why| SystemError::corrupt(&key, why))?;
-    overlay.put(state_keys::validators(), set.encode_to_vec());
+    put_set(overlay, &set);
     overlay.delete(key);
     Ok(())
+}
+
+/// Puts `set` in force for the next block: `sys/validators`, and the never-deleted history entry
+/// `sys/valsets/<validator_set_hash>` through which pruning nodes find the set of an old height.
+pub fn put_set(overlay: &mut Overlay<'_>, set: &pb::ValidatorSet) {
+    let bytes = set.encode_to_vec();
+    overlay.put(state_keys::validator_set_by_hash(&validator_set_hash(set)), bytes.clone());
+    overlay.put(state_keys::validators(), bytes);
 }
 
 /// Applies `updates` in order; the result must be a valid set.
