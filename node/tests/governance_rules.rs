@@ -15,13 +15,16 @@
 //!    once the committee unfreezes it;
 //! 6. a system contract (governance itself) is upgraded in place by vote and keeps its state;
 //! 7. `bayledger gov` reads the same story back (`list --status`, `show`, `committee`) and a
-//!    member's `gov propose` with action flags opens a proposal.
+//!    member's `gov propose` with action flags opens a proposal;
+//! 8. `bayledger credential type-register` and `issuer-add` are proposals too: each opens one
+//!    (saying how to vote), and a second member's vote registers the type / admits the issuer.
 
 mod support;
 
 use bayledger_genesis::Permissions;
 use bayledger_sdk::client::Client;
 use bayledger_sdk::keystore::Keystore;
+use bayledger_sdk::system::credentials::{Credentials, Page, Types};
 use bayledger_sdk::system::governance::{
     Governance, MemberMsg, ProposalAction, Status, SystemAction, VoteOption,
 };
@@ -32,8 +35,14 @@ use support::{BIN, NETWORK, Node, Spec, Testnet};
 
 /// Runs `bayledger gov <args> -o json` against `node` with the network's keystore; its JSON.
 fn gov_cli(net: &Testnet, node: &Node, args: &[&str]) -> serde_json::Value {
+    cli(net, node, "gov", args)
+}
+
+/// Runs `bayledger <group> <args> -o json` against `node` with the network's keystore; its
+/// JSON.
+fn cli(net: &Testnet, node: &Node, group: &str, args: &[&str]) -> serde_json::Value {
     let out = std::process::Command::new(BIN)
-        .arg("gov")
+        .arg(group)
         .args(args)
         .args(["--node", &node.grpc, "-o", "json"])
         .env("BAYLEDGER_KEYSTORE", net.dir.path().join("keys"))
@@ -42,8 +51,8 @@ fn gov_cli(net: &Testnet, node: &Node, args: &[&str]) -> serde_json::Value {
             std::env::var("BAYLEDGER_PASSPHRASE").unwrap_or_else(|_| "testnet".into()),
         )
         .output()
-        .expect("run bayledger gov");
-    assert!(out.status.success(), "gov {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        .expect("run bayledger");
+    assert!(out.status.success(), "{group} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("JSON output")
 }
 
@@ -260,4 +269,58 @@ async fn the_committee_governs_a_four_validator_network() {
     let p = gov[0].proposal(id).await.expect("proposal");
     assert_eq!(p.actions.len(), 1);
     assert_eq!((p.tally.yes, p.tally.total_weight), (1, 3));
+
+    // 8. The credential committee commands propose; a second member's vote carries them out.
+    let schema_hash = "cd".repeat(32);
+    let proposed = cli(
+        &net,
+        &net.nodes[1],
+        "credential",
+        &[
+            "type-register",
+            "--id",
+            "customs-clearance",
+            "--name",
+            "Customs clearance",
+            "--schema-hash",
+            &schema_hash,
+            "--schema-uri",
+            "https://example.org/customs.json",
+            "--from",
+            "committee",
+        ],
+    );
+    assert_eq!(proposed["status"], "open", "{proposed}");
+    let id = proposed["id"].as_u64().expect("id");
+    let next = proposed["next"].as_str().unwrap_or_default();
+    assert!(next.contains(&format!("bayledger gov vote {id} yes")), "{proposed}");
+    let credentials = Credentials::new(clients[2].clone());
+    let all = Page { start_after: None, limit: Some(100) };
+    let listed = |types: Types| types.types.iter().any(|t| t.id == "customs-clearance");
+    let types = credentials.types(&all).await.expect("types");
+    assert!(!listed(types), "registered before the vote");
+    let voted = gov[3].vote(&org_c, id, VoteOption::Yes).await.expect("org C votes");
+    assert_eq!(voted.value.status, Status::Executed);
+    everyone_caught_up(&net, &clients[0]).await;
+    let types = credentials.types(&all).await.expect("types");
+    assert!(listed(types), "the type is registered after the vote");
+    let issuer = "did:bayledger:gov-rules:customs";
+    let proposed = cli(
+        &net,
+        &net.nodes[0],
+        "credential",
+        &["issuer-add", "--type", "customs-clearance", "--issuer", issuer, "--from", "committee"],
+    );
+    assert_eq!(proposed["status"], "open", "{proposed}");
+    let id = proposed["id"].as_u64().expect("id");
+    assert_eq!(
+        gov[0].proposal(id).await.expect("proposal").title,
+        format!("Admit issuer {issuer} for customs-clearance")
+    );
+    let voted = gov[1].vote(&org_b, id, VoteOption::Yes).await.expect("org B votes");
+    assert_eq!(voted.value.status, Status::Executed);
+    everyone_caught_up(&net, &clients[0]).await;
+    let issuers = credentials.issuers("customs-clearance", &Default::default()).await;
+    let issuers = serde_json::to_value(issuers.expect("issuers")).expect("json");
+    assert!(issuers.to_string().contains(issuer), "{issuers}");
 }
