@@ -34,7 +34,7 @@ use parking_lot::Mutex;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
-use tokio::sync::{Notify, broadcast, mpsc};
+use tokio::sync::{Notify, broadcast, mpsc, watch};
 
 /// Everything a running node shares.
 pub struct Chain {
@@ -61,6 +61,8 @@ pub struct Chain {
     pub metrics: crate::metrics::Metrics,
     /// Heights as they commit.
     pub committed: broadcast::Sender<u64>,
+    /// Set once when the node stops: server streams end (see `rpc::stream`).
+    closing: watch::Sender<bool>,
     /// Node configuration.
     pub config: NodeConfig,
     /// Executed (built or verified) blocks not yet committed, by block hash.
@@ -185,6 +187,7 @@ impl Chain {
         }
         let validators = genesis.validator_set();
         let (committed, _) = broadcast::channel(1024);
+        let (closing, _) = watch::channel(false);
         Ok(Arc::new(Chain {
             mempool: Mutex::new(Mempool::new(config.mempool.clone())),
             evidence: Mutex::new(EvidencePool::default()),
@@ -197,6 +200,7 @@ impl Chain {
             validators,
             validator_sets: Mutex::new(BTreeMap::new()),
             committed,
+            closing,
             config,
             executed: Mutex::new(HashMap::new()),
             tx_outbox: OnceLock::new(),
@@ -266,6 +270,17 @@ impl Chain {
         let state = self.store.state_at(version)?;
         let params = bayledger_vm::system::params_in_force(&*state).map_err(ExecError::from)?;
         Ok(params.unwrap_or(self.genesis.params))
+    }
+
+    /// Ends every open server stream (blocks, events) with UNAVAILABLE, so a
+    /// graceful shutdown does not wait on subscribers. Called once on stop.
+    pub fn close_streams(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Becomes `true` when the node stops ([`Chain::close_streams`]).
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
     }
 
     /// Latest committed height (0 = only genesis).

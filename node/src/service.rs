@@ -76,7 +76,8 @@ impl RunningNode {
                 .concurrency_limit_per_connection(per_conn)
                 .add_routes(routes)
                 .serve_with_incoming_shutdown(
-                    tokio_stream::wrappers::TcpListenerStream::new(grpc_listener),
+                    tonic::transport::server::TcpIncoming::from(grpc_listener)
+                        .with_nodelay(Some(true)),
                     async move {
                         let _ = rx_grpc.wait_for(|s| *s).await;
                     },
@@ -166,6 +167,8 @@ impl RunningNode {
     /// Stops producing, drains the servers and waits for every task.
     pub async fn shutdown(mut self) -> Result<()> {
         let _ = self.shutdown.send(true);
+        // Open subscriptions would otherwise keep the gRPC server draining forever.
+        self.chain.close_streams();
         let mut result = Ok(());
         while let Some(r) = self.tasks.join_next().await {
             match r {

@@ -20,12 +20,15 @@
 //!   client where to resume. Nothing the node does waits for a client: the
 //!   notification channel is a broadcast that never blocks the sender, and
 //!   each stream reads the store on its own.
+//! * **Shutdown.** When the node stops ([`Chain::close_streams`]) every stream
+//!   ends with UNAVAILABLE naming where to resume, so open subscriptions never
+//!   hold up a graceful shutdown.
 
 use super::grpc::blocking;
 use crate::chain::Chain;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::task::{Context, Poll};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
@@ -37,6 +40,10 @@ pub const BUFFER: usize = 64;
 /// Blocks that may commit while a stream's buffer stays full before the
 /// stream is closed.
 pub const MAX_LAG_BLOCKS: u64 = 64;
+
+/// Why the task ended a stream early (`Followed::ended`).
+const ENDED_SLOW: u8 = 1;
+const ENDED_SHUTDOWN: u8 = 2;
 
 /// What a stream's reader returns: items with their heights, and whether
 /// the store may already hold more (read again without waiting).
@@ -54,10 +61,11 @@ where
     R: FnMut(&Chain) -> Read<T> + Send + 'static,
 {
     let (tx, rx) = mpsc::channel(BUFFER);
-    let slow = Arc::new(AtomicBool::new(false));
-    let flag = slow.clone();
+    let ended = Arc::new(AtomicU8::new(0));
+    let flag = ended.clone();
     // Subscribed before the first read: no commit after it goes unnoticed.
     let mut commits = chain.committed.subscribe();
+    let mut closing = chain.closing();
     tokio::spawn(async move {
         loop {
             let c = chain.clone();
@@ -84,6 +92,10 @@ where
                             Ok(p) => break p,
                             Err(_) => return, // the client went away
                         },
+                        _ = closing.wait_for(|c| *c) => {
+                            flag.store(ENDED_SHUTDOWN, Ordering::Release);
+                            return;
+                        }
                         note = commits.recv() => {
                             lag += match note {
                                 Ok(_) => 1,
@@ -91,7 +103,7 @@ where
                                 Err(RecvError::Closed) => return,
                             };
                             if lag >= MAX_LAG_BLOCKS {
-                                flag.store(true, Ordering::Release);
+                                flag.store(ENDED_SLOW, Ordering::Release);
                                 return; // dropping `tx` ends the stream
                             }
                         }
@@ -102,6 +114,10 @@ where
             if !more {
                 tokio::select! {
                     _ = tx.closed() => return, // the client went away
+                    _ = closing.wait_for(|c| *c) => {
+                        flag.store(ENDED_SHUTDOWN, Ordering::Release);
+                        return;
+                    }
                     note = commits.recv() => if let Err(RecvError::Closed) = note {
                         return;
                     },
@@ -109,14 +125,15 @@ where
             }
         }
     });
-    Followed { rx, slow, last: None, done: false, resume }
+    Followed { rx, ended, last: None, done: false, resume }
 }
 
 /// The client side of [`follow`]: the buffered items, then
-/// RESOURCE_EXHAUSTED if the stream was closed for being too slow.
+/// RESOURCE_EXHAUSTED if the stream was closed for being too slow, or
+/// UNAVAILABLE if the node is shutting down.
 pub struct Followed<T> {
     rx: mpsc::Receiver<Result<(u64, T), Status>>,
-    slow: Arc<AtomicBool>,
+    ended: Arc<AtomicU8>,
     last: Option<u64>,
     done: bool,
     resume: ResumeHint,
@@ -141,13 +158,17 @@ impl<T> Stream for Followed<T> {
             }
             Poll::Ready(None) => {
                 self.done = true;
-                if self.slow.load(Ordering::Acquire) {
-                    let hint = (self.resume)(self.last);
-                    Poll::Ready(Some(Err(Status::resource_exhausted(format!(
-                        "stream closed: the client fell {MAX_LAG_BLOCKS} blocks behind; {hint}"
-                    )))))
-                } else {
-                    Poll::Ready(None)
+                let hint = || (self.resume)(self.last);
+                match self.ended.load(Ordering::Acquire) {
+                    ENDED_SLOW => Poll::Ready(Some(Err(Status::resource_exhausted(format!(
+                        "stream closed: the client fell {MAX_LAG_BLOCKS} blocks behind; {}",
+                        hint()
+                    ))))),
+                    ENDED_SHUTDOWN => Poll::Ready(Some(Err(Status::unavailable(format!(
+                        "stream closed: the node is shutting down; {}",
+                        hint()
+                    ))))),
+                    _ => Poll::Ready(None),
                 }
             }
         }
