@@ -63,13 +63,17 @@ pub struct ReadsArgs {
     /// `--kind query`: the JSON query message.
     #[arg(long, default_value = r#"{"config":{}}"#)]
     pub msg: String,
-    /// Blocks scanned back from the tip for account keys (`--kind state`).
-    #[arg(long, default_value_t = 50)]
+    /// Most blocks scanned back from the tip for senders whose account
+    /// keys are read (`--kind state`; the scan stops at [`MAX_SENDERS`]).
+    #[arg(long, default_value_t = 2_000)]
     pub scan_blocks: u64,
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value = "text")]
     pub output: OutputFormat,
 }
+
+/// Most distinct senders whose account keys `--kind state` reads.
+const MAX_SENDERS: usize = 200;
 
 /// What the callers share.
 #[derive(Default)]
@@ -197,11 +201,14 @@ impl ReadsArgs {
         for h in (1..=tip).rev().take(self.scan_blocks as usize) {
             let b =
                 blocks.get_block(GetBlockRequest { by: Some(By::Height(h)) }).await?.into_inner();
-            for tx_hash in b.tx_hashes.into_iter().take(20) {
+            for tx_hash in b.tx_hashes {
+                if senders.len() >= MAX_SENDERS {
+                    break;
+                }
                 let tx = txs.get_tx(GetTxRequest { tx_hash }).await?.into_inner();
                 senders.extend(Address::from_slice(&tx.sender).ok());
             }
-            if senders.len() >= 200 {
+            if senders.len() >= MAX_SENDERS {
                 break;
             }
         }
