@@ -65,7 +65,7 @@ pub struct ReadsArgs {
     pub msg: String,
     /// Most blocks scanned back from the tip for senders whose account
     /// keys are read (`--kind state`; the scan stops at [`MAX_SENDERS`]).
-    #[arg(long, default_value_t = 2_000)]
+    #[arg(long, default_value_t = 20_000)]
     pub scan_blocks: u64,
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value = "text")]
