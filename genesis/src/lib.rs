@@ -145,18 +145,7 @@ impl Genesis {
 
     /// The initial validator set, in file order.
     pub fn validator_set(&self) -> pb::ValidatorSet {
-        pb::ValidatorSet {
-            validators: self
-                .validators
-                .iter()
-                .map(|v| pb::Validator {
-                    address: v.address.0.to_vec(),
-                    pub_key: v.pub_key.0.to_vec(),
-                    power: v.power,
-                    name: v.name.clone(),
-                })
-                .collect(),
-        }
+        validator_set_of(&self.validators)
     }
 
     /// The WASM bytes of contract `i`.
@@ -178,5 +167,20 @@ impl Genesis {
     /// The address of contract `i`: `Address::contract(0x00…00, i)`.
     pub fn contract_address(i: usize) -> Address {
         Address::contract(&Address::default(), i as u64)
+    }
+}
+
+/// `validators` as the chain stores and hashes a set (`pb::ValidatorSet`), in order.
+pub fn validator_set_of(validators: &[GenesisValidator]) -> pb::ValidatorSet {
+    pb::ValidatorSet {
+        validators: validators
+            .iter()
+            .map(|v| pb::Validator {
+                address: v.address.0.to_vec(),
+                pub_key: v.pub_key.0.to_vec(),
+                power: v.power,
+                name: v.name.clone(),
+            })
+            .collect(),
     }
 }

@@ -101,18 +101,7 @@ impl TrustAnchor {
 
     /// The validator set as the chain stores and hashes it.
     pub fn validator_set(&self) -> pb::ValidatorSet {
-        pb::ValidatorSet {
-            validators: self
-                .validators
-                .iter()
-                .map(|v| pb::Validator {
-                    address: v.address.0.to_vec(),
-                    pub_key: v.pub_key.0.to_vec(),
-                    power: v.power,
-                    name: v.name.clone(),
-                })
-                .collect(),
-        }
+        bayledger_genesis::validator_set_of(&self.validators)
     }
 
     /// Checks the set can sign anything: at least one validator, positive
