@@ -211,6 +211,11 @@ impl BlockService for Api {
             let block = match by {
                 None | Some(By::Height(0)) => {
                     let h = chain.height()?;
+                    if h == 0 {
+                        return Err(Status::not_found(
+                            "no block committed yet: the chain is at genesis (height 0)",
+                        ));
+                    }
                     chain.store.block_by_height(h).map_err(internal)?
                 }
                 Some(By::Height(h)) => chain.store.block_by_height(h).map_err(internal)?,
