@@ -6,10 +6,17 @@ use prost::Message as _;
 
 fn main() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let files: Vec<String> = ["node_service", "tx_service", "block_service", "state_service", "light_service", "index_service"]
-        .iter()
-        .map(|f| format!("{root}/bayledger/node/v1/{f}.proto"))
-        .collect();
+    let files: Vec<String> = [
+        "node_service",
+        "tx_service",
+        "block_service",
+        "state_service",
+        "light_service",
+        "index_service",
+    ]
+    .iter()
+    .map(|f| format!("{root}/bayledger/node/v1/{f}.proto"))
+    .collect();
     println!("cargo:rerun-if-changed={root}/bayledger");
     let fds = protox::compile(&files, [root]).expect("node protos must compile");
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
