@@ -21,7 +21,7 @@
 //! # -> Result<(), bayledger_sdk::bundle::BundleError> {
 //! use bayledger_sdk::bundle::{self, Bundle};
 //! let hash = "0x8f3c…";
-//! let b = bundle::fetch_hash(&client, hash, None, 0).await?;
+//! let b = bundle::fetch_hash(&client, &anchor, hash, None).await?;
 //! std::fs::write("evidence.json", b.to_json()).expect("written");
 //! // … elsewhere, offline:
 //! let b = Bundle::from_json(&std::fs::read("evidence.json").expect("read"))?;
