@@ -192,15 +192,7 @@ fn admit(issuer: &str) -> ProposalAction {
 pub fn register_type_action(t: &NewType) -> ProposalAction {
     ProposalAction::CallContract {
         contract: bayledger_sdk::SystemContract::Credentials.address().to_string(),
-        msg: serde_json::to_value(credentials::msg::CallMsg::RegisterType {
-            id: t.id.clone(),
-            name: t.name.clone(),
-            description: t.description.clone(),
-            schema_hash: format!("0x{}", t.schema_hash.to_hex()),
-            schema_uri: t.schema_uri.clone(),
-            owner: t.owner.to_string(),
-        })
-        .expect("a message of strings serialises"),
+        msg: bayledger_sdk::system::credentials::register_type_msg(t),
     }
 }
 
