@@ -14,7 +14,7 @@ use super::super::output::print_value;
 use super::contract;
 use bayledger_sdk::system::credentials::{NewType, Page, register_type_msg};
 use bayledger_sdk::system::governance::{ProposalAction, Status};
-use bayledger_sdk::{Address, Hash, SystemContract};
+use bayledger_sdk::{Address, Hash, SecretKey, SystemContract};
 use clap::Args;
 use eyre::{Result, bail};
 use std::path::PathBuf;
@@ -47,23 +47,22 @@ pub struct ProposalOpts {
     proposal_description: String,
 }
 
-/// Proposes `action` to the governance contract as the `--from` member, prints the proposal's
-/// id and status (with how to vote while it is open) and exits non-zero if it executed and
-/// failed.
+/// Proposes `action` to the governance contract as `key` (a committee member), prints the
+/// proposal's id and status (with how to vote while it is open) and exits non-zero if it
+/// executed and failed.
 async fn propose(
-    key: &KeyOpts,
+    key: &SecretKey,
     tx: &TxOpts,
     client: &ClientOpts,
     proposal: ProposalOpts,
     default_title: String,
     action: ProposalAction,
 ) -> Result<()> {
-    let key = key.load()?;
     let gov = gov::contract(tx.apply(client.connect().await?)).await?;
     let title = proposal.title.unwrap_or(default_title);
     let p = gov::propose_and_print(
         &gov,
-        &key,
+        key,
         &title,
         &proposal.proposal_description,
         vec![action],
@@ -143,9 +142,10 @@ impl TypeRegisterArgs {
 
     /// Proposes the registration and prints the proposal's id and status.
     pub async fn run(self) -> Result<()> {
-        let action = self.action(self.key.load()?.address())?;
+        let key = self.key.load()?;
+        let action = self.action(key.address())?;
         let title = format!("Register credential type {}", self.id);
-        propose(&self.key, &self.tx, &self.client, self.proposal, title, action).await
+        propose(&key, &self.tx, &self.client, self.proposal, title, action).await
     }
 }
 
@@ -203,7 +203,7 @@ impl IssuerArgs {
     /// Proposes the admission (`add`) or removal and prints the proposal's id and status.
     pub async fn run(self, add: bool) -> Result<()> {
         let (action, title) = self.action(add);
-        propose(&self.key, &self.tx, &self.client, self.proposal, title, action).await
+        propose(&self.key.load()?, &self.tx, &self.client, self.proposal, title, action).await
     }
 }
 
