@@ -1,7 +1,7 @@
 //! Request validation and error mapping shared by the gRPC services: every
 //! malformed request gets a status with a useful message, never a panic.
 
-use crate::chain::ChainError;
+use crate::chain::{Chain, ChainError};
 use crate::mempool::MempoolError;
 use bayledger_storage::{ChainStore, StorageError};
 use bayledger_types::{Address, Hash, StateError};
@@ -89,6 +89,11 @@ pub fn storage(e: StorageError, store: &dyn ChainStore) -> Status {
         }
         e => internal(e),
     }
+}
+
+/// [`storage`] for a read from `chain`'s store (the gRPC services' reads).
+pub(crate) fn chain_storage(chain: &Chain, e: StorageError) -> Status {
+    storage(e, &*chain.store)
 }
 
 /// State read failures.

@@ -1,7 +1,7 @@
 //! gRPC services of `bayledger.node.v1`, plus the standard health and
 //! reflection services. Message sizes are capped in both directions.
 
-use super::convert::{address, hash, internal, mempool_status, state};
+use super::convert::{address, chain_storage as storage, hash, internal, mempool_status, state};
 use crate::chain::Chain;
 use crate::query_reads;
 use bayledger_proto::node::{
@@ -303,7 +303,7 @@ impl BlockService for Api {
                 let block = chain
                     .store
                     .block_by_height(next)
-                    .map_err(|e| super::convert::storage(e, &*chain.store))?
+                    .map_err(|e| storage(chain, e))?
                     .ok_or_else(|| Status::internal(format!("block {next} is not stored")))?;
                 items.push((next, block_response(chain, &block)?));
                 next += 1;
@@ -449,10 +449,4 @@ impl StateService for Api {
         })
         .await
     }
-}
-
-/// A storage failure of a read at a height as a status (pruned, not yet
-/// committed, internal).
-fn storage(chain: &Chain, e: bayledger_storage::StorageError) -> Status {
-    super::convert::storage(e, &*chain.store)
 }

@@ -7,7 +7,7 @@
 //! [`MAX_SCAN`] more headers; the response's `to_height` says how far the
 //! answer goes, and the client continues from there.
 
-use super::convert::internal;
+use super::convert::{chain_storage as storage, internal};
 use super::grpc::{Api, blocking};
 use crate::chain::Chain;
 use crate::query_reads::proven_entry;
@@ -123,10 +123,6 @@ fn block(chain: &Chain, height: u64, latest: u64) -> Result<bayledger_types::Sea
         .block_by_height(height)
         .map_err(|e| storage(chain, e))?
         .ok_or_else(|| Status::not_found(format!("block {height} is not stored on this node")))
-}
-
-fn storage(chain: &Chain, e: bayledger_storage::StorageError) -> Status {
-    super::convert::storage(e, &*chain.store)
 }
 
 /// The heights (from 2 on) whose header names another validator set than
