@@ -10,11 +10,8 @@ use super::query::Query;
 use super::record::{At, Record};
 use super::state::ProvenState;
 use super::verify::{entry_of, set_change};
-use crate::client::{Client, MAX_MESSAGE_BYTES, unary};
-use crate::light::{LightClient, LightError, ProvenEntry, TrustAnchor, verify_entry_for};
-use bayledger_proto::node::GetStateProofRequest;
-use bayledger_proto::node::state_service_client::StateServiceClient;
-use bayledger_types::SealedHeader;
+use crate::client::Client;
+use crate::light::{LightClient, LightError, ProvenEntry, TrustAnchor};
 use prost::Message;
 
 /// Most state keys one record reads (a DID version reads six); a bound on the rounds of
@@ -30,16 +27,12 @@ pub async fn fetch(
 ) -> Result<Bundle, BundleError> {
     query.check()?;
     let mut light = LightClient::new(client, anchor)?;
-    let signed = light.signed_header(0).await?;
-    let height = SealedHeader::decode(&signed.header).map_err(LightError::HeaderEncoding)?.height();
-    light.sync_sets(height).await?;
-    let header = light.trusted().verify_header(&signed)?;
+    let (signed, header) = light.signed_and_verified(0).await?;
+    let height = header.height;
     let commit = signed.commit.ok_or(LightError::MissingCommit(height))?;
     let changes = light.changes().iter().map(set_change).collect::<Result<Vec<_>, _>>()?;
 
     let at = At { height, time_ms: header.header.time_ms };
-    let mut state_service =
-        StateServiceClient::new(client.channel()).max_decoding_message_size(MAX_MESSAGE_BYTES);
     let mut state = ProvenState::default();
     let mut proofs: Vec<ProvenEntry> = Vec::new();
     let record = loop {
@@ -53,26 +46,15 @@ pub async fn fetch(
                         "the record reads more than {MAX_READS} state keys"
                     )));
                 }
-                let req = GetStateProofRequest { key: key.clone(), height };
-                let r = state_service
-                    .get_state_proof(unary(req))
-                    .await
-                    .map_err(crate::error::SdkError::from)?
-                    .into_inner();
-                if r.height != height {
-                    return Err(LightError::Height { expected: height, got: r.height }.into());
-                }
-                let entry = r.entry.ok_or_else(|| {
-                    LightError::Response(format!(
-                        "no entry in the proof of key {}",
-                        hex::encode(&key)
-                    ))
+                let entry = light.entry_at(&header, &key).await.map_err(|e| match e {
+                    // Failing to ask the node for a proof stays `Node`, as before.
+                    LightError::Node(e) => BundleError::Node(e),
+                    e => e.into(),
                 })?;
-                let value = verify_entry_for(header.state_root, &key, &entry)?;
                 state
-                    .insert(key, value)
-                    .map_err(|_| LightError::Response("the node proved a key twice".to_string()))?;
-                proofs.push(entry);
+                    .insert(key, entry.value)
+                    .expect("`take_missing` names a key no entry proves yet");
+                proofs.push(entry.proof);
             }
             Err(other) => return Err(other),
         }

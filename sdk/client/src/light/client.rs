@@ -9,7 +9,7 @@ use super::{LightError, ProvenReads, TrustAnchor};
 use crate::client::{Client, MAX_MESSAGE_BYTES, unary};
 use bayledger_proto::node::{
     GetSignedHeaderRequest, GetStateProofRequest, GetValidatorSetRequest,
-    ListValidatorSetChangesRequest, QueryContractRequest, SignedHeader,
+    ListValidatorSetChangesRequest, ProvenEntry, QueryContractRequest, SignedHeader,
     light_service_client::LightServiceClient, state_service_client::StateServiceClient,
 };
 use bayledger_types::{Address, Hash};
@@ -24,6 +24,8 @@ pub struct VerifiedEntry {
     pub value: Option<Vec<u8>>,
     /// The header whose state root the proof is checked against.
     pub header: VerifiedHeader,
+    /// The proof as the node sent it (what a bundle carries).
+    pub proof: ProvenEntry,
 }
 
 /// A query whose every state read is proven against a verified header.
@@ -129,6 +131,15 @@ impl LightClient {
 
     /// The verified header at `height` (0 = the node's latest).
     pub async fn header(&mut self, height: u64) -> Result<VerifiedHeader, LightError> {
+        Ok(self.signed_and_verified(height).await?.1)
+    }
+
+    /// [`LightClient::header`], with the signed header it verified (the
+    /// exact bytes and the commit a bundle carries).
+    pub(crate) async fn signed_and_verified(
+        &mut self,
+        height: u64,
+    ) -> Result<(SignedHeader, VerifiedHeader), LightError> {
         let signed = if height == 0 {
             let signed = self.signed_header(0).await?;
             let latest = bayledger_types::SealedHeader::decode(&signed.header)
@@ -144,18 +155,33 @@ impl LightClient {
         if height != 0 && verified.height != height {
             return Err(LightError::Height { expected: height, got: verified.height });
         }
-        Ok(verified)
+        Ok((signed, verified))
     }
 
     /// The value of `key` (or its absence) after block `height` (0 =
     /// latest), proven against that block's verified header.
     pub async fn state(&mut self, key: &[u8], height: u64) -> Result<VerifiedEntry, LightError> {
-        let req = GetStateProofRequest { key: key.to_vec(), height };
+        let header = self.header(height).await?;
+        self.entry_at(&header, key).await
+    }
+
+    /// The value of `key` (or its absence) after the block of `header`, an
+    /// already verified header (from [`LightClient::header`]), proven
+    /// against its state root. The header is not verified again, so many
+    /// keys can be proven at one header.
+    pub async fn entry_at(
+        &self,
+        header: &VerifiedHeader,
+        key: &[u8],
+    ) -> Result<VerifiedEntry, LightError> {
+        let req = GetStateProofRequest { key: key.to_vec(), height: header.height };
         let r = self.state.clone().get_state_proof(unary(req)).await?.into_inner();
-        let header = self.proven_height(height, r.height, &r.state_root).await?;
-        let entry = r.entry.ok_or_else(|| LightError::Response("no entry in the proof".into()))?;
-        let value = verify_entry_for(header.state_root, key, &entry)?;
-        Ok(VerifiedEntry { key: key.to_vec(), value, header })
+        check_answer(header, r.height, &r.state_root)?;
+        let proof = r.entry.ok_or_else(|| {
+            LightError::Response(format!("no entry in the proof of key {}", hex::encode(key)))
+        })?;
+        let value = verify_entry_for(header.state_root, key, &proof)?;
+        Ok(VerifiedEntry { key: key.to_vec(), value, header: header.clone(), proof })
     }
 
     /// Runs `query` of `contract` at `height` (0 = latest) with `prove`:
@@ -167,15 +193,16 @@ impl LightClient {
         msg: Vec<u8>,
         height: u64,
     ) -> Result<VerifiedQuery, LightError> {
+        let header = self.header(height).await?;
         let req = QueryContractRequest {
             contract: contract.0.to_vec(),
             msg,
             fuel_limit: 0,
-            height,
+            height: header.height,
             prove: true,
         };
         let r = self.state.clone().query_contract(unary(req)).await?.into_inner();
-        let header = self.proven_height(height, r.height, &r.state_root).await?;
+        check_answer(&header, r.height, &r.state_root)?;
         let mut reads = ProvenReads::default();
         for entry in &r.reads {
             let value = verify_entry(header.state_root, entry)?;
@@ -188,29 +215,22 @@ impl LightClient {
         }
         Ok(VerifiedQuery { data: r.data, fuel_used: r.fuel_used, reads, header })
     }
+}
 
-    /// Verifies the header of the height a node answered at and checks the
-    /// state root it sent is that header's.
-    async fn proven_height(
-        &mut self,
-        asked: u64,
-        answered: u64,
-        state_root: &[u8],
-    ) -> Result<VerifiedHeader, LightError> {
-        if asked != 0 && answered != asked {
-            return Err(LightError::Height { expected: asked, got: answered });
-        }
-        let header = self.header(answered).await?;
-        let claimed = Hash::from_slice(state_root).ok_or_else(|| {
-            LightError::Response(format!("state root of {} bytes", state_root.len()))
-        })?;
-        if claimed != header.state_root {
-            return Err(LightError::StateRoot {
-                height: answered,
-                claimed,
-                signed: header.state_root,
-            });
-        }
-        Ok(header)
+/// Checks that a node answered at the height of `header`, asked for, with
+/// that header's state root.
+fn check_answer(
+    header: &VerifiedHeader,
+    answered: u64,
+    state_root: &[u8],
+) -> Result<(), LightError> {
+    if answered != header.height {
+        return Err(LightError::Height { expected: header.height, got: answered });
     }
+    let claimed = Hash::from_slice(state_root)
+        .ok_or_else(|| LightError::Response(format!("state root of {} bytes", state_root.len())))?;
+    if claimed != header.state_root {
+        return Err(LightError::StateRoot { height: answered, claimed, signed: header.state_root });
+    }
+    Ok(())
 }
