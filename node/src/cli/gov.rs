@@ -13,7 +13,7 @@ use super::client_opts::{ClientOpts, KeyOpts, TxOpts, parse_address, parse_hash,
 use super::init::parse_member;
 use super::output::{OutputFormat, print_value, receipt_json};
 use bayledger_sdk::system::governance::{
-    Governance, MemberMsg, ParamsChange, Proposal, ProposalAction, Status, SystemAction, VoteOption,
+    Governance, MemberMsg, ParamsChange, ProposalAction, Status, SystemAction, VoteOption,
 };
 use bayledger_sdk::{Address, SecretKey};
 use clap::{Args, Subcommand};
@@ -349,21 +349,21 @@ impl ProposeArgs {
         Ok(out)
     }
 
-    /// Proposes and prints the id, the status and the receipt.
+    /// Proposes and prints the id, the status and the receipt; exits non-zero if it executed
+    /// at once and failed.
     pub async fn run(self) -> Result<()> {
         let actions = self.build_actions()?;
         let key = self.key.load()?;
         let gov = contract(self.tx.apply(self.client.connect().await?)).await?;
         propose_and_print(&gov, &key, &self.title, &self.description, actions, self.client.output)
-            .await?;
-        Ok(())
+            .await
     }
 }
 
 /// Proposes `actions` as `key` and prints the proposal's id, status, execution error and
-/// receipt; while it is open, `next` says how the other members vote it through. Returns the
-/// proposal as it stands after the transaction (executed at once when the proposer alone
-/// meets the thresholds, e.g. on a one-member committee).
+/// receipt; while it is open, `next` says how the other members vote it through. Executed at
+/// once when the proposer alone meets the thresholds (e.g. on a one-member committee), a
+/// proposal whose actions failed is an error, as with `gov execute`.
 pub(super) async fn propose_and_print(
     gov: &Governance,
     key: &SecretKey,
@@ -371,7 +371,7 @@ pub(super) async fn propose_and_print(
     description: &str,
     actions: Vec<ProposalAction>,
     output: OutputFormat,
-) -> Result<Proposal> {
+) -> Result<()> {
     let done = gov.propose(key, title, description, actions).await?;
     let id = done.value.id;
     let proposal = gov.proposal(id).await?;
@@ -395,7 +395,13 @@ pub(super) async fn propose_and_print(
         value["next"] = json!(next);
     }
     print_value(&value, output);
-    Ok(proposal)
+    if proposal.status == Status::Failed {
+        bail!(
+            "proposal {id} executed and failed (nothing took effect): {}",
+            proposal.error.as_deref().unwrap_or("no reason recorded")
+        );
+    }
+    Ok(())
 }
 
 /// `gov vote`.

@@ -13,7 +13,7 @@ use super::super::gov;
 use super::super::output::print_value;
 use super::contract;
 use bayledger_sdk::system::credentials::{NewType, Page, register_type_msg};
-use bayledger_sdk::system::governance::{ProposalAction, Status};
+use bayledger_sdk::system::governance::ProposalAction;
 use bayledger_sdk::{Address, Hash, SecretKey, SystemContract};
 use clap::Args;
 use eyre::{Result, bail};
@@ -60,7 +60,7 @@ async fn propose(
 ) -> Result<()> {
     let gov = gov::contract(tx.apply(client.connect().await?)).await?;
     let title = proposal.title.unwrap_or(default_title);
-    let p = gov::propose_and_print(
+    gov::propose_and_print(
         &gov,
         key,
         &title,
@@ -68,15 +68,7 @@ async fn propose(
         vec![action],
         client.output,
     )
-    .await?;
-    if p.status == Status::Failed {
-        bail!(
-            "proposal {} executed and failed (nothing took effect): {}",
-            p.id,
-            p.error.as_deref().unwrap_or("no reason recorded")
-        );
-    }
-    Ok(())
+    .await
 }
 
 /// `credential type-register`.
