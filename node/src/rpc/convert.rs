@@ -48,11 +48,11 @@ pub fn internal(e: impl std::fmt::Display) -> Status {
 }
 
 impl From<ChainError> for Status {
+    /// A storage failure maps as [`storage`] does (the latest height is not
+    /// at hand here: a pruned read names the heights kept "from E on").
     fn from(e: ChainError) -> Status {
         match e {
-            ChainError::Storage(StorageError::Pruned { height, earliest }) => {
-                pruned(height, earliest, None)
-            }
+            ChainError::Storage(e) => storage_status(e, || None),
             e => internal(e),
         }
     }
@@ -76,10 +76,14 @@ fn pruned(height: u64, earliest: u64, latest: Option<u64>) -> Status {
 /// NOT_FOUND, a bad list cursor or limit INVALID_ARGUMENT, anything else
 /// INTERNAL.
 pub fn storage(e: StorageError, store: &dyn ChainStore) -> Status {
+    storage_status(e, || store.latest_height().ok().flatten())
+}
+
+/// [`storage`], with `latest_height` the latest height if known (read only
+/// for a pruned height).
+fn storage_status(e: StorageError, latest_height: impl FnOnce() -> Option<u64>) -> Status {
     match e {
-        StorageError::Pruned { height, earliest } => {
-            pruned(height, earliest, store.latest_height().ok().flatten())
-        }
+        StorageError::Pruned { height, earliest } => pruned(height, earliest, latest_height()),
         StorageError::UnknownVersion { version, latest } => Status::not_found(format!(
             "height {version} is not committed (latest: {})",
             latest.map_or("none".into(), |l| l.to_string())
@@ -99,4 +103,26 @@ pub(crate) fn chain_storage(chain: &Chain, e: StorageError) -> Status {
 /// State read failures.
 pub fn state(e: StateError) -> Status {
     internal(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tonic::Code;
+
+    #[test]
+    fn chain_storage_errors_map_like_storage_reads() {
+        let pruned =
+            Status::from(ChainError::Storage(StorageError::Pruned { height: 3, earliest: 10 }));
+        assert_eq!(pruned.code(), Code::FailedPrecondition);
+        assert_eq!(pruned.message(), "height 3 is pruned; this node keeps heights from 10 on");
+        let unknown = Status::from(ChainError::Storage(StorageError::UnknownVersion {
+            version: 9,
+            latest: Some(4),
+        }));
+        assert_eq!(unknown.code(), Code::NotFound);
+        assert_eq!(unknown.message(), "height 9 is not committed (latest: 4)");
+        let limit = Status::from(ChainError::Storage(StorageError::BadLimit));
+        assert_eq!(limit.code(), Code::InvalidArgument);
+    }
 }
