@@ -187,7 +187,7 @@ impl Store {
             batch.put::<TxIndexSchema>(tx_hash, &TxLocation { height, index });
             batch.put::<ReceiptSchema>(tx_hash, receipt);
         }
-        index::stage(&mut batch, block, c.commit, c.receipts)?;
+        index::stage(&mut batch, block, &tx_hashes, c.commit, c.receipts)?;
         stage_state(&self.db, &mut batch, &c.state)?;
         self.db.write(batch)?;
         if let Some(pruner) = &self.pruner {

@@ -35,8 +35,8 @@ use crate::schema::{
     EventByTopicSchema, EventPos, EventSchema, Schema, Scoped, StoredEvent, TxByContractSchema,
     TxBySenderSchema, TxLocation, TxSummary, TxSummarySchema,
 };
-use bayledger_types::tx::DecodedTx;
 use bayledger_types::{Address, BlockError, Hash, SealedBlock, pb};
+use prost::Message;
 use std::collections::BTreeMap;
 
 /// Most attributes indexed per event.
@@ -165,21 +165,33 @@ fn attribute_scope(key: &str, value: &str) -> Option<Vec<u8>> {
     Some([&[k][..], key.as_bytes(), &[v], value.as_bytes()].concat())
 }
 
+/// The body of a transaction's `SignedTx` bytes and its sender. Only for
+/// transactions the commit rules decoded (`SealedBlock::decode` checked them
+/// whole), so nothing else needs checking.
+fn tx_body(bytes: &[u8]) -> Result<(pb::TxBody, Address), String> {
+    let signed = pb::SignedTx::decode(bytes).map_err(|e| e.to_string())?;
+    let body = pb::TxBody::decode(signed.body.as_slice()).map_err(|e| e.to_string())?;
+    let sender = Address::from_slice(&body.sender).map_err(|e| format!("sender: {e}"))?;
+    Ok((body, sender))
+}
+
 /// The contract a transaction called or instantiated.
-fn tx_contract(tx: &DecodedTx, receipt: &pb::Receipt) -> Option<Address> {
+fn tx_contract(body: &pb::TxBody, receipt: &pb::Receipt) -> Option<Address> {
     use pb::action::Kind;
-    match tx.body.action.as_ref()?.kind.as_ref()? {
+    match body.action.as_ref()?.kind.as_ref()? {
         Kind::Call(call) => Address::from_slice(&call.contract).ok(),
         Kind::Instantiate(_) => Address::from_slice(&receipt.contract_address).ok(),
         _ => None,
     }
 }
 
-/// Adds the index entries of a block (decoded by the commit rules, with one
-/// receipt per transaction) to its batch.
+/// Adds the index entries of a block (decoded by the commit rules, with its
+/// transaction hashes and one receipt per transaction, in block order) to
+/// its batch.
 pub(crate) fn stage(
     batch: &mut SchemaBatch,
     block: &SealedBlock,
+    tx_hashes: &[Hash],
     commit: &pb::Commit,
     receipts: &[pb::Receipt],
 ) -> Result<(), StorageError> {
@@ -194,30 +206,30 @@ pub(crate) fn stage(
         signatures: commit.signatures.len() as u32,
     };
     batch.put::<BlockSummarySchema>(&height, &summary);
-    for (index, (bytes, receipt)) in block.txs.iter().zip(receipts).enumerate() {
+    let txs = block.txs.iter().zip(tx_hashes).zip(receipts);
+    for (index, ((bytes, &tx_hash), receipt)) in txs.enumerate() {
         // The commit rules decoded every transaction of the block.
-        let tx = DecodedTx::decode(bytes, usize::MAX)
-            .map_err(|e| BlockError::Tx { index, reason: e.to_string() })?;
+        let (body, sender) = tx_body(bytes).map_err(|reason| BlockError::Tx { index, reason })?;
         let location = TxLocation { height, index: index as u32 };
-        let contract = tx_contract(&tx, receipt);
+        let contract = tx_contract(&body, receipt);
         batch.put::<TxSummarySchema>(
             &location,
             &TxSummary {
-                tx_hash: tx.hash,
+                tx_hash,
                 location,
-                sender: tx.sender,
+                sender,
                 contract,
                 status: receipt.status,
                 fuel_used: receipt.fuel_used,
             },
         );
-        batch.put::<TxBySenderSchema>(&Scoped { scope: tx.sender.0.to_vec(), at: location }, &());
+        batch.put::<TxBySenderSchema>(&Scoped { scope: sender.0.to_vec(), at: location }, &());
         if let Some(c) = contract {
             batch.put::<TxByContractSchema>(&Scoped { scope: c.0.to_vec(), at: location }, &());
         }
         for (event_index, event) in receipt.events.iter().enumerate() {
             let at = EventPos { height, tx_index: location.index, event_index: event_index as u32 };
-            batch.put::<EventSchema>(&at, &StoredEvent { tx_hash: tx.hash, event: event.clone() });
+            batch.put::<EventSchema>(&at, &StoredEvent { tx_hash, event: event.clone() });
             if event.contract.len() == 20 {
                 let scope = event.contract.clone();
                 batch.put::<EventByContractSchema>(&Scoped { scope, at }, &());

@@ -219,7 +219,7 @@ impl ChainStore for MemChainStore {
         };
         let (height, hash) = (block.height(), block.hash());
         let mut batch = SchemaBatch::new();
-        index::stage(&mut batch, &block, c.commit, c.receipts)?;
+        index::stage(&mut batch, &block, &tx_hashes, c.commit, c.receipts)?;
         inner.kv.apply(batch);
         for (index, (tx_hash, receipt)) in tx_hashes.iter().zip(c.receipts).enumerate() {
             // The block's body matched its u32 tx_count when it was decoded.

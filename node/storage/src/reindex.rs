@@ -68,12 +68,12 @@ pub(crate) fn upgrade(db: &SchemaDb) -> Result<(), StorageError> {
         };
         let block = db.get::<BlockSchema>(&height)?.ok_or_else(|| missing("block"))?;
         let commit = db.get::<CommitSchema>(&height)?.ok_or_else(|| missing("commit of block"))?;
-        let receipts = block
-            .tx_hashes()
+        let tx_hashes = block.tx_hashes();
+        let receipts = tx_hashes
             .iter()
             .map(|h| db.get::<ReceiptSchema>(h)?.ok_or_else(|| missing("a receipt of block")))
             .collect::<Result<Vec<_>, _>>()?;
-        index::stage(&mut batch, &block, &commit, &receipts)?;
+        index::stage(&mut batch, &block, &tx_hashes, &commit, &receipts)?;
         if batch.len() >= BATCH_OPS {
             flush(db, &mut batch)?;
             tracing::info!(height, latest, "reindexing blocks");
