@@ -16,6 +16,8 @@
 use bayledger_genesis::Genesis;
 pub use bayledger_types::SystemContract;
 use bayledger_types::{Address, Hash};
+use governance::msg::{InstantiateMsg, MemberMsg};
+use governance::validate::{self as limits, MAX_MEMBERS, MAX_NAME};
 use serde_json::{Value, json};
 
 /// The checked-in module of `contract`.
@@ -47,17 +49,30 @@ pub fn init_msg(contract: SystemContract, config: &SystemConfig) -> Value {
         SystemContract::Consent => json!({ "did_registry": did_registry }),
         SystemContract::Governance => {
             let c = &config.committee;
-            json!({
-                "members": c.members.iter().map(|m| json!({
-                    "address": m.address.to_string(),
-                    "weight": m.weight,
-                    "name": m.name,
-                })).collect::<Vec<_>>(),
-                "participation_threshold": c.participation_threshold,
-                "approval_threshold": c.approval_threshold,
-                "voting_period_blocks": c.voting_period_blocks,
-                "credentials": SystemContract::Credentials.address().to_string(),
-            })
+            let msg = InstantiateMsg {
+                members: c
+                    .members
+                    .iter()
+                    .map(|m| MemberMsg {
+                        address: m.address.to_string(),
+                        weight: m.weight,
+                        name: m.name.clone(),
+                    })
+                    .collect(),
+                participation_threshold: c.participation_threshold,
+                approval_threshold: c.approval_threshold,
+                voting_period_blocks: c.voting_period_blocks,
+                execute_on_pass: true,
+                credentials: Some(SystemContract::Credentials.address().to_string()),
+            };
+            let mut value =
+                serde_json::to_value(msg).expect("a message of strings and integers serialises");
+            // Genesis has always left `execute_on_pass` to its default (true); writing it out
+            // would change every genesis hash.
+            if let Some(fields) = value.as_object_mut() {
+                fields.remove("execute_on_pass");
+            }
+            value
         }
     }
 }
@@ -119,40 +134,31 @@ impl Committee {
         Committee::new(vec![CommitteeMember { address, weight: 1, name: name.to_string() }])
     }
 
-    /// Checks what the governance contract would refuse at genesis.
+    /// Checks what the governance contract would refuse at genesis, with its own limits.
     pub fn validate(&self) -> Result<(), BundleError> {
-        let bad = |why: String| Err(BundleError::Committee(why));
-        if self.members.is_empty() || self.members.len() > 64 {
-            return bad(format!("{} members; a committee has 1–64", self.members.len()));
+        let bad = |why: String| BundleError::Committee(why);
+        if self.members.is_empty() || self.members.len() > MAX_MEMBERS {
+            let n = self.members.len();
+            return Err(bad(format!("{n} members; a committee has 1–{MAX_MEMBERS}")));
         }
         for (i, m) in self.members.iter().enumerate() {
-            if m.weight == 0 || m.weight > 1_000_000 {
-                return bad(format!(
-                    "member {} has weight {}; weights are 1–1,000,000",
-                    m.address, m.weight
-                ));
-            }
-            if m.name.len() > 128 {
-                return bad(format!("member {}'s name is over 128 bytes", m.address));
-            }
-            if self.members[..i].iter().any(|o| o.address == m.address) {
-                return bad(format!("member {} is listed twice", m.address));
+            let who = m.address;
+            limits::weight("weight", m.weight)
+                .map_err(|e| bad(format!("member {who} has weight {}: {e}", m.weight)))?;
+            limits::text("name", &m.name, MAX_NAME, false)
+                .map_err(|e| bad(format!("member {who}: {e}")))?;
+            if self.members[..i].iter().any(|o| o.address == who) {
+                return Err(bad(format!("member {who} is listed twice")));
             }
         }
         for (what, p) in [
             ("participation threshold", self.participation_threshold),
             ("approval threshold", self.approval_threshold),
         ] {
-            if p == 0 || p > 100 {
-                return bad(format!("{what} {p} is not a percentage in 1–100"));
-            }
+            limits::percent(what, p).map_err(|e| bad(e.to_string()))?;
         }
-        if self.voting_period_blocks == 0 || self.voting_period_blocks > 1_000_000 {
-            return bad(format!(
-                "voting period {} blocks is not in 1–1,000,000",
-                self.voting_period_blocks
-            ));
-        }
+        limits::period("voting period", self.voting_period_blocks)
+            .map_err(|e| bad(e.to_string()))?;
         Ok(())
     }
 }
@@ -266,6 +272,49 @@ mod tests {
             let err = with_system_contracts(genesis(), &config).expect_err(why).to_string();
             assert!(err.starts_with("invalid committee: ") && err.contains(why), "{err}");
         }
+    }
+
+    #[test]
+    fn committee_names_are_checked_like_the_contract_does() {
+        let member = |name: &str| CommitteeMember {
+            address: Address([1; 20]),
+            weight: 1,
+            name: name.into(),
+        };
+        assert_eq!(Committee::new(vec![member("Org\nwith a line break")]).validate(), Ok(()));
+        for (name, why) in
+            [("Org\u{7}", "control characters"), (&"x".repeat(129), "129 bytes, at most 128")]
+        {
+            let err = Committee::new(vec![member(name)]).validate().expect_err(why).to_string();
+            assert!(err.starts_with("invalid committee: ") && err.contains(why), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_governance_init_msg_keeps_its_genesis_form() {
+        let committee = Committee {
+            voting_period_blocks: 7,
+            ..Committee::new(vec![
+                CommitteeMember { address: Address([1; 20]), weight: 3, name: "One".into() },
+                CommitteeMember { address: Address([2; 20]), weight: 1, name: String::new() },
+            ])
+        };
+        let config = SystemConfig { network: "t".into(), committee };
+        let msg = init_msg(SystemContract::Governance, &config);
+        // The key set and values genesis hashes have always covered (no `execute_on_pass`).
+        let expected = json!({
+            "members": [
+                {"address": Address([1; 20]).to_string(), "weight": 3, "name": "One"},
+                {"address": Address([2; 20]).to_string(), "weight": 1, "name": ""},
+            ],
+            "participation_threshold": 50,
+            "approval_threshold": 67,
+            "voting_period_blocks": 7,
+            "credentials": SystemContract::Credentials.address().to_string(),
+        });
+        assert_eq!(msg, expected);
+        let parsed: InstantiateMsg = serde_json::from_value(msg).expect("the contract's message");
+        assert!(parsed.execute_on_pass);
     }
 
     #[test]
