@@ -94,7 +94,7 @@ pub use schema::{
     Permissions,
 };
 pub use time::{format_genesis_time, parse_genesis_time};
-pub use validate::{MAX_CHAIN_ID_LEN, MAX_LABEL_LEN, MAX_TOTAL_POWER};
+pub use validate::{MAX_CHAIN_ID_LEN, MAX_LABEL_LEN, MAX_TOTAL_POWER, validate_validators};
 
 use bayledger_types::hash::domain;
 use bayledger_types::{Address, Hash, pb};

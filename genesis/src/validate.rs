@@ -111,7 +111,11 @@ fn validate_params(p: &Params) -> Result<(), GenesisError> {
     )
 }
 
-fn validate_validators(vals: &[GenesisValidator]) -> Result<(), GenesisError> {
+/// The validator rules of a genesis file, which every set the chain puts in force also meets
+/// (`apply_updates` in the VM): at least one validator; each named, its address derived from its
+/// key, its power positive; keys and names distinct; total power at most [`MAX_TOTAL_POWER`].
+/// Also what a light client's trust anchor must satisfy.
+pub fn validate_validators(vals: &[GenesisValidator]) -> Result<(), GenesisError> {
     if vals.is_empty() {
         return Err(GenesisError::NoValidators);
     }

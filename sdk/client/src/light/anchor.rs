@@ -24,7 +24,7 @@
 use super::LightError;
 use bayledger_genesis::{CompressedKey, Genesis, GenesisValidator};
 use bayledger_types::block::validator_set_hash;
-use bayledger_types::{Address, Hash, PublicKey, pb};
+use bayledger_types::{Address, Hash, pb};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -104,30 +104,17 @@ impl TrustAnchor {
         bayledger_genesis::validator_set_of(&self.validators)
     }
 
-    /// Checks the set can sign anything: at least one validator, positive
-    /// power, each address derived from its key (ADR 0003). Returns the set
-    /// and its hash.
+    /// Checks the set can sign anything, by the validator rules of a genesis
+    /// file ([`bayledger_genesis::validate_validators`]: at least one
+    /// validator, each named, with positive power and the address of its key
+    /// (ADR 0003); keys and names distinct; total power bounded). Returns the
+    /// set and its hash.
     pub(crate) fn checked_set(&self) -> Result<(pb::ValidatorSet, Hash), LightError> {
         if self.chain_id.is_empty() {
             return Err(LightError::Anchor("empty chain id".into()));
         }
-        if self.validators.is_empty() {
-            return Err(LightError::Anchor("no validators".into()));
-        }
-        for (i, v) in self.validators.iter().enumerate() {
-            let key = PublicKey::from_sec1(&v.pub_key.0).map_err(|_| {
-                LightError::Anchor(format!("validator {i} ({}): key is not on secp256k1", v.name))
-            })?;
-            if key.address() != v.address {
-                return Err(LightError::Anchor(format!(
-                    "validator {i} ({}): {} is not the address of its key",
-                    v.name, v.address
-                )));
-            }
-            if v.power == 0 {
-                return Err(LightError::Anchor(format!("validator {i} ({}): zero power", v.name)));
-            }
-        }
+        bayledger_genesis::validate_validators(&self.validators)
+            .map_err(|e| LightError::Anchor(e.to_string()))?;
         let set = self.validator_set();
         let hash = validator_set_hash(&set);
         Ok((set, hash))

@@ -319,6 +319,15 @@ fn anchors_with_unusable_sets_are_refused() {
     let mut wrong_address = chain.anchor();
     wrong_address.validators[0].address = wrong_address.validators[1].address;
     assert!(matches!(TrustedState::new(&wrong_address), Err(LightError::Anchor(_))));
+    // What a genesis file may not hold either: a validator twice, too much power.
+    let mut twice = chain.anchor();
+    twice.validators.push(twice.validators[0].clone());
+    let err = TrustedState::new(&twice).expect_err("duplicate validator");
+    assert!(matches!(&err, LightError::Anchor(m) if m.contains("duplicates")), "{err}");
+    let mut heavy = chain.anchor();
+    heavy.validators[0].power = bayledger_genesis::MAX_TOTAL_POWER;
+    let err = TrustedState::new(&heavy).expect_err("total power");
+    assert!(matches!(&err, LightError::Anchor(m) if m.contains("total validator power")), "{err}");
     assert!(matches!(
         TrustAnchor::from_json(r#"{"chain_id":"c","height":0}"#),
         Err(LightError::Anchor(_))
