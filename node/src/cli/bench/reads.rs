@@ -8,8 +8,8 @@
 //! concurrent callers on one HTTP/2 channel run for `S` seconds.
 //!
 //! Every answer is verified on the client as a light client would: each
-//! proof is decoded and checked against the answer's state root
-//! (`bayledger_types::proof::verify_proof`), and, after the run, every state
+//! proven entry is checked against the answer's state root
+//! (`bayledger_sdk::light::verify_entry`), and, after the run, every state
 //! root seen is checked against the header of its block (`GetBlock`).
 //! Failures are counted, not fatal. Latency covers the call and the proof
 //! check; the header check after the run is not timed.
@@ -17,12 +17,12 @@
 use super::{percentile_ms, round};
 use crate::cli::output::{OutputFormat, print_value};
 use bayledger_proto::node::{
-    GetBlockRequest, GetStateProofRequest, GetStatusRequest, GetTxRequest, ProvenEntry,
-    QueryContractRequest, block_service_client::BlockServiceClient, get_block_request::By,
+    GetBlockRequest, GetStateProofRequest, GetStatusRequest, GetTxRequest, QueryContractRequest,
+    block_service_client::BlockServiceClient, get_block_request::By,
     node_service_client::NodeServiceClient, state_service_client::StateServiceClient,
     tx_service_client::TxServiceClient,
 };
-use bayledger_types::proof::{decode_proof, verify_proof};
+use bayledger_sdk::light::{verify_entry, verify_entry_for};
 use bayledger_types::{Address, Hash, SystemContract, state_keys};
 use clap::{Args, ValueEnum};
 use eyre::{Context, Result, bail};
@@ -94,13 +94,6 @@ impl Tally {
     }
 }
 
-/// Checks one proven entry against `root`.
-fn check_entry(root: Hash, e: &ProvenEntry) -> Result<(), String> {
-    let proof = decode_proof(&e.proof).map_err(|e| format!("proof: {e}"))?;
-    let value = e.exists.then_some(e.value.as_slice());
-    verify_proof(root, &e.key, value, &proof).map_err(|e| format!("proof: {e}"))
-}
-
 fn root_of(bytes: &[u8]) -> Result<Hash, String> {
     Hash::from_slice(bytes).ok_or_else(|| format!("state root of {} bytes", bytes.len()))
 }
@@ -111,16 +104,7 @@ impl ReadsArgs {
         if self.concurrency == 0 || self.duration == 0 {
             bail!("--concurrency and --duration must be positive");
         }
-        let url = if self.node.contains("://") {
-            self.node.clone()
-        } else {
-            format!("http://{}", self.node)
-        };
-        let channel = Channel::from_shared(url.clone())
-            .with_context(|| format!("bad URL {url}"))?
-            .connect()
-            .await
-            .with_context(|| format!("connecting {url}"))?;
+        let channel = bayledger_sdk::Client::connect(&self.node).await?.channel();
         let state = StateServiceClient::new(channel.clone()).max_decoding_message_size(16 << 20);
         let keys = Arc::new(match self.kind {
             ReadKind::State => self.key_set(&channel).await?,
@@ -260,10 +244,7 @@ async fn read_state(
         .into_inner();
     let root = root_of(&r.state_root)?;
     let entry = r.entry.ok_or("no entry in the answer")?;
-    if entry.key != key {
-        return Err("answer is for another key".into());
-    }
-    check_entry(root, &entry)?;
+    verify_entry_for(root, key, &entry).map_err(|e| e.to_string())?;
     Ok((r.height, root, 1))
 }
 
@@ -289,7 +270,7 @@ async fn read_query(
         return Err("a proven query reported no reads".into());
     }
     for e in &r.reads {
-        check_entry(root, e)?;
+        verify_entry(root, e).map_err(|e| e.to_string())?;
     }
     Ok((r.height, root, r.reads.len() as u64))
 }
