@@ -50,7 +50,9 @@ pub struct Chain {
     /// height: [`Chain::validators_at`].
     pub validators: pb::ValidatorSet,
     /// Validator sets by height, read once each ([`Chain::validators_at`]).
-    validator_sets: Mutex<BTreeMap<u64, Arc<pb::ValidatorSet>>>,
+    validator_sets: HeightCache<Arc<pb::ValidatorSet>>,
+    /// Parameters by height, read once each ([`Chain::params_at`]).
+    params: HeightCache<Params>,
     /// Pending transactions.
     pub mempool: Mutex<Mempool>,
     /// Verified equivocation evidence waiting for a block.
@@ -71,6 +73,8 @@ pub struct Chain {
     tx_outbox: OnceLock<mpsc::UnboundedSender<Vec<u8>>>,
     /// Signalled whenever transactions enter the mempool.
     tx_admitted: Notify,
+    /// Validator-set changes found so far by `ListValidatorSetChanges`.
+    pub(crate) set_changes: Mutex<crate::rpc::light::ChangeIndex>,
 }
 
 impl std::fmt::Debug for Chain {
@@ -198,13 +202,15 @@ impl Chain {
             genesis,
             genesis_hash,
             validators,
-            validator_sets: Mutex::new(BTreeMap::new()),
+            validator_sets: HeightCache::default(),
+            params: HeightCache::default(),
             committed,
             closing,
             config,
             executed: Mutex::new(HashMap::new()),
             tx_outbox: OnceLock::new(),
             tx_admitted: Notify::new(),
+            set_changes: Mutex::default(),
         }))
     }
 
@@ -213,8 +219,8 @@ impl Chain {
     /// state for block 1. Known for every height up to the next one; read
     /// from storage once per height, then cached.
     pub fn validators_at(&self, height: u64) -> Result<Arc<pb::ValidatorSet>, ChainError> {
-        if let Some(set) = self.validator_sets.lock().get(&height) {
-            return Ok(set.clone());
+        if let Some(set) = self.validator_sets.get(height) {
+            return Ok(set);
         }
         let latest = self.height()?;
         if height == 0 || height > latest + 1 {
@@ -251,12 +257,7 @@ impl Chain {
             return Err(bad("the set is empty".into()));
         }
         let set = Arc::new(set);
-        let mut cache = self.validator_sets.lock();
-        // Bounded: consensus, sync and evidence look at recent heights.
-        while cache.len() >= VALIDATOR_SET_CACHE {
-            cache.pop_first();
-        }
-        cache.insert(height, set.clone());
+        self.validator_sets.insert(height, set.clone());
         Ok(set)
     }
 
@@ -264,12 +265,24 @@ impl Chain {
     /// state after `height - 1`; governance changes them at a height, ADR 0012).
     /// A state without `sys/params` (a chain initialised before it existed)
     /// has the genesis parameters. Heights above the next one read the latest
-    /// state (changes scheduled beyond it are not in force yet).
+    /// state (changes scheduled beyond it are not in force yet). Read from
+    /// storage once per height up to the next one, then cached (the state
+    /// after a committed block never changes).
     pub fn params_at(&self, height: u64) -> Result<Params, ChainError> {
-        let version = height.saturating_sub(1).min(self.height()?);
-        let state = self.store.state_at(version)?;
-        let params = bayledger_vm::system::params_in_force(&*state).map_err(ExecError::from)?;
-        Ok(params.unwrap_or(self.genesis.params))
+        let height = height.max(1);
+        if let Some(params) = self.params.get(height) {
+            return Ok(params);
+        }
+        let latest = self.height()?;
+        let state = self.store.state_at((height - 1).min(latest))?;
+        let params = bayledger_vm::system::params_in_force(&*state)
+            .map_err(ExecError::from)?
+            .unwrap_or(self.genesis.params);
+        // Above the next height the answer follows the latest state: not cached.
+        if height <= latest + 1 {
+            self.params.insert(height, params);
+        }
+        Ok(params)
     }
 
     /// Ends every open server stream (blocks, events) with UNAVAILABLE, so a
@@ -397,7 +410,8 @@ impl Chain {
         })
     }
 
-    /// Executes `txs` on the latest state as block `height` at `time_ms`. With
+    /// Executes `txs` on the latest state as block `height` at `time_ms`, under
+    /// `params` (those in force for `height`, [`Chain::params_at`]). With
     /// `strict`, a transaction that cannot execute (wrong nonce, expired)
     /// fails the whole block; otherwise it is left out. The block's checked
     /// evidence (offence id, bytes) is then indexed under `sys/evidence/`.
@@ -405,15 +419,15 @@ impl Chain {
         &self,
         height: u64,
         time_ms: u64,
+        params: &Params,
         txs: &[VerifiedTx],
         evidence: &[(Hash, Vec<u8>)],
         strict: bool,
     ) -> Result<Execution, ChainError> {
-        let params = self.params_at(height)?;
         let base = self.store.latest_state()?;
         let mut overlay = Overlay::new(&*base);
         let env = BlockEnv { height, time_ms, chain_id: self.genesis.chain_id.clone() };
-        let executor = Executor { vm: &self.vm, params: &params };
+        let executor = Executor { vm: &self.vm, params };
         let (mut included, mut receipts) = (Vec::new(), Vec::new());
         for tx in txs {
             match executor.execute_tx(&mut overlay, &env, tx) {
@@ -464,8 +478,34 @@ impl Chain {
     }
 }
 
-/// Validator sets kept by [`Chain::validators_at`].
-const VALIDATOR_SET_CACHE: usize = 64;
+/// Heights a [`HeightCache`] keeps.
+const HEIGHT_CACHE: usize = 64;
+
+/// What committed state fixes for a height (its validator set, its
+/// parameters), read once per height. Bounded: consensus, sync, evidence and
+/// admission look at recent heights; the lowest height goes first.
+#[derive(Debug)]
+struct HeightCache<T>(Mutex<BTreeMap<u64, T>>);
+
+impl<T> Default for HeightCache<T> {
+    fn default() -> Self {
+        HeightCache(Mutex::new(BTreeMap::new()))
+    }
+}
+
+impl<T: Clone> HeightCache<T> {
+    fn get(&self, height: u64) -> Option<T> {
+        self.0.lock().get(&height).cloned()
+    }
+
+    fn insert(&self, height: u64, value: T) {
+        let mut cache = self.0.lock();
+        while cache.len() >= HEIGHT_CACHE {
+            cache.pop_first();
+        }
+        cache.insert(height, value);
+    }
+}
 
 /// A genesis this node can start from.
 fn check_genesis(genesis: &Genesis) -> Result<()> {
@@ -503,7 +543,7 @@ impl Application for ChainApp<'_> {
         );
         let pending = evidence::reap(chain, height);
         let (txs, receipts, prepared) =
-            chain.execute(height, time_ms, &candidates, &pending, false)?;
+            chain.execute(height, time_ms, &params, &candidates, &pending, false)?;
         let ev: Vec<Vec<u8>> = pending.iter().map(|(_, b)| b.clone()).collect();
         let evidence_ids: Vec<Hash> = pending.into_iter().map(|(id, _)| id).collect();
         let parent_hash = chain.block_hash(height - 1)?.unwrap_or_default();
@@ -759,6 +799,27 @@ mod tests {
             .expect("builds");
         let err = chain.verify_proposal(&stale).expect_err("proposer left");
         assert!(err.to_string().contains("is not a validator"), "{err}");
+    }
+
+    #[test]
+    fn params_are_those_after_the_parent_and_beyond_the_next_height_follow_the_latest_state() {
+        let chain = Chain::open_with_store(
+            Arc::new(MemChainStore::new()),
+            genesis(),
+            NodeConfig::default(),
+        )
+        .expect("opens");
+        let before = genesis().params;
+        for h in [0, 1, 2, 5] {
+            assert_eq!(chain.params_at(h).expect("params"), before, "height {h}");
+        }
+        // Block 1 changes the parameters from height 2 on.
+        let after = Params { max_block_txs: before.max_block_txs + 1, ..before };
+        let json = serde_json::to_vec(&after).expect("encodes");
+        commit_state_change(&chain, [(state_keys::PARAMS.to_vec(), Some(json))].into(), 1);
+        assert_eq!(chain.params_at(1).expect("cached"), before);
+        assert_eq!(chain.params_at(2).expect("state after 1"), after);
+        assert_eq!(chain.params_at(5).expect("the latest state, not a cached answer"), after);
     }
 
     #[test]

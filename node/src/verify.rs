@@ -21,6 +21,7 @@
 
 use crate::chain::{Chain, ChainError};
 use crate::execution::ExecError;
+use bayledger_genesis::Params;
 use bayledger_storage::PreparedState;
 use bayledger_types::block::{receipts_root, tx_root_of, validator_set_hash, verify_commit};
 use bayledger_types::tx::{DecodedTx, TxContext, VerifiedTx};
@@ -80,11 +81,13 @@ pub fn verify_block(
     now_ms: Option<u64>,
 ) -> Result<Executed, ChainError> {
     check_header(chain, block, now_ms)?;
-    let (txs, sigs_checked) = check_txs(chain, block)?;
+    let params = chain.params_at(block.height())?;
+    let (txs, sigs_checked) = check_txs(chain, block, &params)?;
     let evidence = crate::evidence::check_block_evidence(chain, block)?;
     let h = &block.header.header;
-    let (included, receipts, state) =
-        chain.execute(h.height, h.time_ms, &txs, &evidence, true).map_err(|e| match e {
+    let (included, receipts, state) = chain
+        .execute(h.height, h.time_ms, &params, &txs, &evidence, true)
+        .map_err(|e| match e {
             ChainError::Exec(ExecError::InvalidTx { hash, reason }) => {
                 invalid(block, format!("transaction {hash}: {reason}"))
             }
@@ -150,9 +153,13 @@ fn check_header(chain: &Chain, block: &SealedBlock, now_ms: Option<u64>) -> Resu
     Ok(())
 }
 
-/// The block's transactions, verified, and how many signatures that took.
-fn check_txs(chain: &Chain, block: &SealedBlock) -> Result<(Vec<VerifiedTx>, usize), ChainError> {
-    let params = &chain.params_at(block.height())?;
+/// The block's transactions, verified against the limits of `params` (those
+/// in force for the block), and how many signatures that took.
+fn check_txs(
+    chain: &Chain,
+    block: &SealedBlock,
+    params: &Params,
+) -> Result<(Vec<VerifiedTx>, usize), ChainError> {
     if block.txs.len() as u64 > params.max_block_txs {
         return Err(invalid(block, format!("more than {} transactions", params.max_block_txs)));
     }
@@ -338,9 +345,11 @@ mod tests {
                 (id, b.clone())
             })
             .collect();
-        let (txs, _) = check_txs(chain, block).expect("txs");
+        let params = chain.params_at(block.height()).expect("params");
+        let (txs, _) = check_txs(chain, block, &params).expect("txs");
         let h = &block.header.header;
-        let (_, _, state) = chain.execute(h.height, h.time_ms, &txs, &ids, true).expect("exec");
+        let (_, _, state) =
+            chain.execute(h.height, h.time_ms, &params, &txs, &ids, true).expect("exec");
         let mut header = h.clone();
         header.state_root = state.root.0.to_vec();
         header.evidence_root = crate::evidence::evidence_root(&evidence);
