@@ -20,7 +20,7 @@ pub mod validators;
 
 use crate::config::CodeLimits;
 use crate::overlay::Overlay;
-use bayledger_types::{Address, Hash, PublicKey, StateError, SystemContract};
+use bayledger_types::{Address, Hash, PublicKey, StateError, StateReader, SystemContract};
 use governance::action::SystemAction;
 
 pub use access::{is_frozen, may_upload, write_genesis};
@@ -149,6 +149,47 @@ pub fn end_block(overlay: &mut Overlay<'_>, height: u64) -> Result<(), SystemErr
     let next = height.saturating_add(1);
     validators::apply_pending(overlay, next)?;
     params::apply_pending(overlay, next)
+}
+
+/// Refuses a scheduled change whose `effective_height` is not above the current `height`.
+fn check_effective(height: u64, effective_height: u64) -> Result<(), SystemError> {
+    if effective_height <= height {
+        return Err(SystemError::refused(format!(
+            "effective_height {effective_height} must be above the current height {height}"
+        )));
+    }
+    Ok(())
+}
+
+/// Every schedule under `prefix` (keys `<prefix><effective height, u64 big-endian>`) decoded
+/// by `decode(key, value)`, by effective height (ascending).
+fn pending<T>(
+    state: &dyn StateReader,
+    prefix: &[u8],
+    decode: impl Fn(&[u8], &[u8]) -> Result<T, SystemError>,
+) -> Result<Vec<(u64, T)>, SystemError> {
+    let mut out = Vec::new();
+    let mut after: Option<Vec<u8>> = None;
+    while let Some((key, value)) = state.next(prefix, after.as_deref())? {
+        let height = <[u8; 8]>::try_from(&key[prefix.len()..])
+            .map(u64::from_be_bytes)
+            .map_err(|_| SystemError::corrupt(&key, "height is not 8 bytes"))?;
+        out.push((height, decode(&key, &value)?));
+        after = Some(key);
+    }
+    Ok(out)
+}
+
+/// The index of `height`'s entry in `schedule` (ascending, as [`pending`] returns it),
+/// inserting an empty one in order if there is none.
+fn slot<T: Default>(schedule: &mut Vec<(u64, T)>, height: u64) -> usize {
+    match schedule.binary_search_by_key(&height, |(h, _)| *h) {
+        Ok(i) => i,
+        Err(i) => {
+            schedule.insert(i, (height, T::default()));
+            i
+        }
+    }
 }
 
 /// A `0x`-prefixed 33-byte compressed secp256k1 key that is a point on the curve.

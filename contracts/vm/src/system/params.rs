@@ -5,7 +5,7 @@
 //! height from now on, and `max_code_bytes` stays within the VM's own code limit (the limit
 //! stored code is re-checked against when it is loaded).
 
-use super::SystemError;
+use super::{SystemError, check_effective, pending, slot};
 use crate::overlay::Overlay;
 use bayledger_genesis::Params;
 use bayledger_types::{StateReader, state_keys};
@@ -75,35 +75,13 @@ pub(super) fn schedule(
             "max_code_bytes above {vm_max_code_bytes}, the limit this VM loads code with, is not supported"
         )));
     }
-    if effective_height <= height {
-        return Err(SystemError::refused(format!(
-            "effective_height {effective_height} must be above the current height {height}"
-        )));
-    }
+    check_effective(height, effective_height)?;
     if *change == ParamsChange::default() {
         return Err(SystemError::refused("the parameter change sets no field"));
     }
-    let prefix = state_keys::PENDING_PARAMS_PREFIX;
-    let mut schedule = Vec::new();
-    let mut after: Option<Vec<u8>> = None;
-    while let Some((key, value)) = overlay.next(prefix, after.as_deref())? {
-        let h = <[u8; 8]>::try_from(&key[prefix.len()..])
-            .map(u64::from_be_bytes)
-            .map_err(|_| SystemError::corrupt(&key, "height is not 8 bytes"))?;
-        schedule.push((h, decode_change(&key, &value)?));
-        after = Some(key);
-    }
-    let merged = match schedule.iter_mut().find(|(h, _)| *h == effective_height) {
-        Some((_, pending)) => {
-            *pending = merge(pending, change);
-            pending.clone()
-        }
-        None => {
-            let pos = schedule.partition_point(|(h, _)| *h < effective_height);
-            schedule.insert(pos, (effective_height, change.clone()));
-            change.clone()
-        }
-    };
+    let mut schedule = pending(overlay, state_keys::PENDING_PARAMS_PREFIX, decode_change)?;
+    let at = slot(&mut schedule, effective_height);
+    schedule[at].1 = merge(&schedule[at].1, change);
     let mut params = current(overlay)?;
     for (h, pending) in &schedule {
         params = with_change(&params, pending);
@@ -111,7 +89,7 @@ pub(super) fn schedule(
             .validate()
             .map_err(|e| SystemError::refused(format!("parameters at height {h}: {e}")))?;
     }
-    let bytes = serde_json::to_vec(&merged)
+    let bytes = serde_json::to_vec(&schedule[at].1)
         .map_err(|e| SystemError::refused(format!("encoding the change: {e}")))?;
     overlay.put(state_keys::pending_params(effective_height), bytes);
     Ok(())

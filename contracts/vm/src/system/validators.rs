@@ -4,7 +4,7 @@
 //! the effective height is above the current one and the set stays valid — non-empty, names
 //! distinct, total power at most [`MAX_TOTAL_POWER`] — at every pending height from now on.
 
-use super::SystemError;
+use super::{SystemError, check_effective, pending, slot};
 use crate::overlay::Overlay;
 use bayledger_genesis::MAX_TOTAL_POWER;
 use bayledger_types::block::validator_set_hash;
@@ -30,29 +30,16 @@ pub fn current(state: &dyn StateReader) -> Result<pb::ValidatorSet, SystemError>
     pb::ValidatorSet::decode(bytes.as_slice()).map_err(|e| SystemError::corrupt(key, e))
 }
 
-fn pending(state: &dyn StateReader, height: u64) -> Result<Option<pb::ValidatorSet>, SystemError> {
+fn pending_at(
+    state: &dyn StateReader,
+    height: u64,
+) -> Result<Option<pb::ValidatorSet>, SystemError> {
     let key = state_keys::pending_validators(height);
-    state
-        .get(&key)?
-        .map(|b| pb::ValidatorSet::decode(b.as_slice()).map_err(|e| SystemError::corrupt(&key, e)))
-        .transpose()
+    state.get(&key)?.map(|b| decode_updates(&key, &b)).transpose()
 }
 
-/// Every pending schedule, by effective height (ascending).
-fn all_pending(state: &dyn StateReader) -> Result<Vec<(u64, pb::ValidatorSet)>, SystemError> {
-    let prefix = state_keys::PENDING_VALIDATORS_PREFIX;
-    let mut out = Vec::new();
-    let mut after: Option<Vec<u8>> = None;
-    while let Some((key, value)) = state.next(prefix, after.as_deref())? {
-        let height = <[u8; 8]>::try_from(&key[prefix.len()..])
-            .map(u64::from_be_bytes)
-            .map_err(|_| SystemError::corrupt(&key, "height is not 8 bytes"))?;
-        let updates = pb::ValidatorSet::decode(value.as_slice())
-            .map_err(|e| SystemError::corrupt(&key, e))?;
-        out.push((height, updates));
-        after = Some(key);
-    }
-    Ok(out)
+fn decode_updates(key: &[u8], bytes: &[u8]) -> Result<pb::ValidatorSet, SystemError> {
+    pb::ValidatorSet::decode(bytes).map_err(|e| SystemError::corrupt(key, e))
 }
 
 /// Records `update` for `effective_height` after checking the set it leads to.
@@ -62,34 +49,22 @@ pub(super) fn schedule(
     effective_height: u64,
     update: Update<'_>,
 ) -> Result<(), SystemError> {
-    if effective_height <= height {
-        return Err(SystemError::refused(format!(
-            "effective_height {effective_height} must be above the current height {height}"
-        )));
-    }
+    check_effective(height, effective_height)?;
     let entry = pb::Validator {
         address: Address::from_compressed_pubkey(&update.pub_key).0.to_vec(),
         pub_key: update.pub_key.to_vec(),
         power: update.power,
         name: update.name.to_string(),
     };
-    let mut schedule = all_pending(overlay)?;
-    match schedule.iter_mut().find(|(h, _)| *h == effective_height) {
-        Some((_, updates)) => updates.validators.push(entry),
-        None => {
-            let pos = schedule.partition_point(|(h, _)| *h < effective_height);
-            schedule.insert(pos, (effective_height, pb::ValidatorSet { validators: vec![entry] }));
-        }
-    }
+    let mut schedule = pending(overlay, state_keys::PENDING_VALIDATORS_PREFIX, decode_updates)?;
+    let at = slot(&mut schedule, effective_height);
+    schedule[at].1.validators.push(entry);
     let mut set = current(overlay)?;
     for (h, updates) in &schedule {
         apply_updates(&mut set, &updates.validators)
             .map_err(|why| SystemError::refused(format!("validator set at height {h}: {why}")))?;
     }
-    let updates = schedule
-        .into_iter()
-        .find_map(|(h, u)| (h == effective_height).then_some(u))
-        .unwrap_or_default();
+    let updates = schedule.swap_remove(at).1;
     overlay.put(state_keys::pending_validators(effective_height), updates.encode_to_vec());
     Ok(())
 }
@@ -99,7 +74,7 @@ pub(super) fn apply_pending(
     overlay: &mut Overlay<'_>,
     effective_height: u64,
 ) -> Result<(), SystemError> {
-    let Some(updates) = pending(overlay, effective_height)? else { return Ok(()) };
+    let Some(updates) = pending_at(overlay, effective_height)? else { return Ok(()) };
     let mut set = current(overlay)?;
     let key = state_keys::pending_validators(effective_height);
     // Checked against this very sequence when scheduled; failing here means corrupt state.
