@@ -10,7 +10,7 @@
 
 use crate::chain::Chain;
 use crate::config::NodeConfig;
-use crate::consensus_driver::{Driver, DriverConfig, DriverInputs};
+use crate::consensus_driver::{Driver, DriverConfig, DriverInputs, block_time_at};
 use crate::home::{Home, read_key_file};
 use crate::rpc::{grpc, http};
 use crate::sync::{self, SyncConfig};
@@ -52,10 +52,8 @@ impl RunningNode {
         let chain =
             tokio::task::spawn_blocking(move || Chain::open(&data, genesis, config)).await??;
         chain.metrics.set_data_dir(home.data());
-        let block_ms = match chain.config.consensus.block_time_ms {
-            0 => chain.genesis.params.block_time_ms,
-            ms => ms,
-        };
+        // The configured block time, else the parameter in force for the next height.
+        let block_time = block_time_at(&chain, chain.height()? + 1)?;
         let (shutdown, rx) = watch::channel(false);
         let mut tasks = tokio::task::JoinSet::new();
 
@@ -95,7 +93,6 @@ impl RunningNode {
                 .await
                 .context("HTTP server")
         });
-        let block_time = Duration::from_millis(block_ms);
         let member =
             |k: &SecretKey| chain.validators.validators.iter().any(|v| v.address == k.address().0);
         let solo = chain.validators.validators.len() == 1 && key.as_ref().is_some_and(member);
