@@ -43,7 +43,12 @@ async fn system_apply(
         Err(e) => return failed(caller, format!("invalid system action: {e}")),
     };
     let port = caller.data().port.clone();
-    let checkpoint = port.checkpoint().await?;
+    // A refused action writes nothing, so only a migration (whose `migrate` may fail after
+    // the code switch) needs a point to return to.
+    let checkpoint = match action {
+        SystemAction::Migrate { .. } => Some(port.checkpoint().await?),
+        _ => None,
+    };
     let height = caller.data().env.height;
     match port.system(action, height, me).await? {
         Ok(Applied::Done) => guest::set_result(caller, Vec::new()),
@@ -51,6 +56,8 @@ async fn system_apply(
             match run_nested(caller, Entry::Migrate, contract, msg, 0).await? {
                 Ok(_) => guest::set_result(caller, Vec::new()),
                 Err(reason) => {
+                    let checkpoint =
+                        checkpoint.expect("only a Migrate action is applied as Applied::Migrate");
                     port.revert(checkpoint).await?;
                     failed(caller, format!("migrating {contract}: {reason}"))
                 }

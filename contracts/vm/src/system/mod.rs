@@ -133,9 +133,10 @@ pub(crate) fn apply(
             let code_hash = Hash::from_hex(code_hash).ok_or_else(|| {
                 SystemError::refused(format!("code_hash {code_hash:?} is not 32 bytes of hex"))
             })?;
-            migrate::switch_code(overlay, &contract, &code_hash, ctx.caller, ctx.code_limits)?;
+            // Encoded before the switch, so that a refusal has written nothing.
             let msg = serde_json::to_vec(msg)
                 .map_err(|e| SystemError::refused(format!("migrate msg: {e}")))?;
+            migrate::switch_code(overlay, &contract, &code_hash, ctx.caller, ctx.code_limits)?;
             return Ok(Applied::Migrate { contract, msg });
         }
     }
