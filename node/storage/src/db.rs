@@ -201,6 +201,15 @@ fn iter_with<S: Schema>(db: &DB, opts: ReadOptions) -> Result<SchemaIterator<'_,
     })
 }
 
+/// Decodes an entry of family `S` (undecodable: [`StorageError::Corrupt`]).
+pub(crate) fn decode_entry<S: Schema>(
+    key: &[u8],
+    value: &[u8],
+) -> Result<(S::Key, S::Value), StorageError> {
+    let corrupt = |source| StorageError::Corrupt { cf: S::CF, source };
+    Ok((S::Key::decode_key(key).map_err(corrupt)?, S::Value::decode_value(value).map_err(corrupt)?))
+}
+
 /// Typed reads, from the live database or from a snapshot.
 pub trait SchemaRead {
     /// The value at `key`.
@@ -359,12 +368,30 @@ impl<S: Schema> SchemaIterator<'_, S> {
         self.inner.seek_for_prev(bytes);
     }
 
-    fn decode(key: &[u8], value: &[u8]) -> Result<(S::Key, S::Value), StorageError> {
-        let corrupt = |source| StorageError::Corrupt { cf: S::CF, source };
-        Ok((
-            S::Key::decode_key(key).map_err(corrupt)?,
-            S::Value::decode_value(value).map_err(corrupt)?,
-        ))
+    /// Visits the entries from the current position on, each decoded and
+    /// with its encoded key as stored, until `visit` returns `false` or the
+    /// entries end; an undecodable entry or a RocksDB error ends the walk
+    /// with that error.
+    pub(crate) fn visit(
+        &mut self,
+        visit: &mut crate::kv::Visit<'_, S>,
+    ) -> Result<(), StorageError> {
+        if self.failed {
+            return Ok(());
+        }
+        while let Some((k, v)) = self.inner.item() {
+            if !visit(k, decode_entry::<S>(k, v)?)? {
+                return Ok(());
+            }
+            match self.direction {
+                Direction::Forward => self.inner.next(),
+                Direction::Backward => self.inner.prev(),
+            }
+        }
+        self.inner.status().map_err(|e| {
+            self.failed = true;
+            e.into()
+        })
     }
 }
 
@@ -376,7 +403,7 @@ impl<S: Schema> Iterator for SchemaIterator<'_, S> {
             return None;
         }
         let item = match self.inner.item() {
-            Some((k, v)) => Self::decode(k, v),
+            Some((k, v)) => decode_entry::<S>(k, v),
             None => {
                 return match self.inner.status() {
                     Ok(()) => None,

@@ -293,7 +293,7 @@ fn check_limit(page: &PageRequest) -> Result<usize, StorageError> {
 }
 
 /// Walks the entries of `scope` in family `S` after `after`, turning each
-/// position into an item with `accept` (`None`: filtered out), until `limit`
+/// position and its value into an item with `accept` (`None`: filtered out), until `limit`
 /// items, the end of the scope, or [`MAX_SCAN`] entries. Returns the items
 /// and, if the walk may continue, the position to continue after.
 fn walk_scope<S, P, T>(
@@ -303,7 +303,7 @@ fn walk_scope<S, P, T>(
     after: Option<P>,
     ascending: bool,
     limit: usize,
-    mut accept: impl FnMut(P) -> Result<Option<T>, StorageError>,
+    mut accept: impl FnMut(P, S::Value) -> Result<Option<T>, StorageError>,
 ) -> Result<(Vec<T>, Option<P>), StorageError>
 where
     S: Schema,
@@ -317,7 +317,7 @@ where
     };
     let mut items = Vec::new();
     let (mut scanned, mut last, mut more) = (0, None, false);
-    reader.kv_walk::<S>(&from, dir, &mut |raw, (key, _)| {
+    reader.kv_walk::<S>(&from, dir, &mut |raw, (key, value)| {
         if !raw.starts_with(scope) || raw.len() != scope.len() + P::LEN {
             return Ok(false);
         }
@@ -332,7 +332,7 @@ where
         }
         scanned += 1;
         last = Some(at);
-        if let Some(item) = accept(at)? {
+        if let Some(item) = accept(at, value)? {
             items.push(item);
         }
         Ok(true)
@@ -349,7 +349,7 @@ pub(crate) fn list_txs(
     let limit = check_limit(page)?;
     let after =
         page.cursor.as_deref().map(|c| parse_cursor::<TxLocation>(CURSOR_TXS, c)).transpose()?;
-    let summary = |at: TxLocation| {
+    let summary = |at: TxLocation, ()| {
         reader.kv_get::<TxSummarySchema>(&at)?.map(Some).ok_or_else(|| missing("tx summary", &at))
     };
     let (items, next) = match query {
@@ -392,8 +392,15 @@ pub(crate) fn list_events(
     let after =
         page.cursor.as_deref().map(|c| parse_cursor::<EventPos>(CURSOR_EVENTS, c)).transpose()?;
     let mut times = BTreeMap::new();
-    let resolve = |at: EventPos| -> Result<Option<IndexedEvent>, StorageError> {
-        let stored = reader.kv_get::<EventSchema>(&at)?.ok_or_else(|| missing("event", &at))?;
+    // The event at `at`: `stored` if the walk already read it, else from
+    // the events family.
+    let mut resolve = |at: EventPos,
+                       stored: Option<StoredEvent>|
+     -> Result<Option<IndexedEvent>, StorageError> {
+        let stored = match stored {
+            Some(s) => s,
+            None => reader.kv_get::<EventSchema>(&at)?.ok_or_else(|| missing("event", &at))?,
+        };
         if !query.matches(&stored.event) {
             return Ok(None);
         }
@@ -412,25 +419,28 @@ pub(crate) fn list_events(
     };
     let asc = page.ascending;
     let scoped = |k: &Scoped<EventPos>| k.at;
+    let by_index = &mut |at, ()| resolve(at, None);
     let (items, next) = match (&query.attribute, query.contract, &query.topic) {
         (Some((k, v)), _, _) => match attribute_scope(k, v) {
             Some(scope) => walk_scope::<EventByAttributeSchema, _, _>(
-                reader, &scope, scoped, after, asc, limit, resolve,
+                reader, &scope, scoped, after, asc, limit, by_index,
             )?,
             // Too long to be indexed: nothing can match.
             None => (Vec::new(), None),
         },
         (None, Some(c), Some(topic)) => match topic_scope(&c.0, topic) {
             Some(scope) => walk_scope::<EventByTopicSchema, _, _>(
-                reader, &scope, scoped, after, asc, limit, resolve,
+                reader, &scope, scoped, after, asc, limit, by_index,
             )?,
             None => (Vec::new(), None),
         },
         (None, Some(c), None) => walk_scope::<EventByContractSchema, _, _>(
-            reader, &c.0, scoped, after, asc, limit, resolve,
+            reader, &c.0, scoped, after, asc, limit, by_index,
         )?,
         (None, None, _) => {
-            walk_scope::<EventSchema, _, _>(reader, &[], |k| *k, after, asc, limit, resolve)?
+            // The walk reads each event: hand it on.
+            let read = &mut |at, stored| resolve(at, Some(stored));
+            walk_scope::<EventSchema, _, _>(reader, &[], |k| *k, after, asc, limit, read)?
         }
     };
     Ok(Page { items, next_cursor: next.map(|at| cursor(CURSOR_EVENTS, at)) })

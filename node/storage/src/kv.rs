@@ -6,7 +6,7 @@
 //! atomically and `MemKv::apply` replays.
 
 use crate::codec::{KeyCodec, ValueCodec};
-use crate::db::{SchemaBatch, SchemaRead};
+use crate::db::{SchemaBatch, SchemaRead, decode_entry};
 use crate::error::StorageError;
 use crate::schema::Schema;
 use std::collections::BTreeMap;
@@ -77,13 +77,7 @@ impl<R: SchemaRead> KvRead for R {
             Dir::Forward => it.seek_bytes(from),
             Dir::Backward => it.seek_for_prev_bytes(from),
         }
-        for entry in it {
-            let (k, v) = entry?;
-            if !visit(&k.encode_key(), (k, v))? {
-                break;
-            }
-        }
-        Ok(())
+        it.visit(visit)
     }
 
     fn kv_first_each<S: Schema>(
@@ -124,11 +118,6 @@ impl MemKv {
     }
 }
 
-fn decode<S: Schema>(k: &[u8], v: &[u8]) -> Result<Entry<S>, StorageError> {
-    let corrupt = |source| StorageError::Corrupt { cf: S::CF, source };
-    Ok((S::Key::decode_key(k).map_err(corrupt)?, S::Value::decode_value(v).map_err(corrupt)?))
-}
-
 impl KvRead for MemKv {
     fn kv_get<S: Schema>(&self, key: &S::Key) -> Result<Option<S::Value>, StorageError> {
         let Some(v) = self.families.get(S::CF).and_then(|f| f.get(&key.encode_key())) else {
@@ -146,7 +135,7 @@ impl KvRead for MemKv {
         visit: &mut Visit<'_, S>,
     ) -> Result<(), StorageError> {
         let Some(family) = self.families.get(S::CF) else { return Ok(()) };
-        let mut step = |(k, v): (&Vec<u8>, &Vec<u8>)| visit(k, decode::<S>(k, v)?);
+        let mut step = |(k, v): (&Vec<u8>, &Vec<u8>)| visit(k, decode_entry::<S>(k, v)?);
         match dir {
             Dir::Forward => {
                 for e in family.range::<[u8], _>((Bound::Included(from), Bound::Unbounded)) {
