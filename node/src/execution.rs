@@ -96,16 +96,11 @@ impl Executor<'_> {
 
         let fuel = tx.body.fuel_limit;
         let mut receipt = pb::Receipt { tx_hash: tx.hash.0.to_vec(), ..Default::default() };
-        let outcome = match tx.action() {
-            _ if system::is_frozen(overlay, &tx.sender)? => {
-                rejected(Forbidden::Frozen(tx.sender).to_string(), 0)
-            }
-            Kind::UploadCode(_) if !system::may_upload(overlay, &tx.sender)? => {
-                rejected(Forbidden::Upload(tx.sender).to_string(), 0)
-            }
-            Kind::UploadCode(u) => self.upload(overlay, &u.wasm, fuel, &mut receipt),
-            Kind::Instantiate(i) => self.instantiate(overlay, env, tx, i, &mut receipt)?,
-            Kind::Call(c) => match Address::from_slice(&c.contract) {
+        let outcome = match (Forbidden::check(overlay, &tx.sender, &tx.body)?, tx.action()) {
+            (Some(forbidden), _) => rejected(forbidden.to_string(), 0),
+            (None, Kind::UploadCode(u)) => self.upload(overlay, &u.wasm, fuel, &mut receipt),
+            (None, Kind::Instantiate(i)) => self.instantiate(overlay, env, tx, i, &mut receipt)?,
+            (None, Kind::Call(c)) => match Address::from_slice(&c.contract) {
                 Ok(contract) => self.vm.call(overlay, env, tx.sender, contract, &c.msg, fuel)?,
                 Err(e) => rejected(e.to_string(), 0),
             },

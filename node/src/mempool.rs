@@ -15,7 +15,7 @@
 //! account, or an upload by an account without the upload right, is refused up front
 //! with [`MempoolError::Governance`] (execution refuses them too, should one reach a block).
 
-use bayledger_types::pb::action::Kind;
+use bayledger_types::pb::{self, action::Kind};
 use bayledger_types::tx::{DecodedTx, TxContext, TxError, VerifiedTx};
 use bayledger_types::{Address, Hash, StateError, StateReader};
 use bayledger_vm::system;
@@ -92,6 +92,28 @@ pub enum Forbidden {
         "account {0} may not upload code: uploads are restricted to accounts governance allows"
     )]
     Upload(Address),
+}
+
+impl Forbidden {
+    /// What governance forbids of a transaction from `sender` with `body` in
+    /// `state`, if anything: the sender is frozen, or the transaction uploads
+    /// code and the sender holds no upload right while uploads are restricted.
+    /// Admission refuses such a transaction; execution rejects it.
+    pub fn check(
+        state: &dyn StateReader,
+        sender: &Address,
+        body: &pb::TxBody,
+    ) -> Result<Option<Forbidden>, StateError> {
+        if system::is_frozen(state, sender)? {
+            return Ok(Some(Forbidden::Frozen(*sender)));
+        }
+        let uploads =
+            matches!(body.action.as_ref().and_then(|a| a.kind.as_ref()), Some(Kind::UploadCode(_)));
+        if uploads && !system::may_upload(state, sender)? {
+            return Ok(Some(Forbidden::Upload(*sender)));
+        }
+        Ok(None)
+    }
 }
 
 /// Committed account state as admission needs it. Any `Fn(&Address) -> Result<u64, _>`
@@ -307,18 +329,10 @@ impl AccountView for StateAccounts<'_> {
     }
 
     fn check_allowed(&self, tx: &DecodedTx) -> Result<(), MempoolError> {
-        let sender = tx.sender;
-        if system::is_frozen(&*self.0, &sender)? {
-            return Err(Forbidden::Frozen(sender).into());
+        match Forbidden::check(&*self.0, &tx.sender, &tx.body)? {
+            Some(forbidden) => Err(forbidden.into()),
+            None => Ok(()),
         }
-        let uploads = matches!(
-            tx.body.action.as_ref().and_then(|a| a.kind.as_ref()),
-            Some(Kind::UploadCode(_))
-        );
-        if uploads && !system::may_upload(&*self.0, &sender)? {
-            return Err(Forbidden::Upload(sender).into());
-        }
-        Ok(())
     }
 }
 
