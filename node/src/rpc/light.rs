@@ -3,9 +3,9 @@
 //!
 //! `ListValidatorSetChanges` compares consecutive headers'
 //! `validator_set_hash`. Committed headers never change, so what was scanned
-//! is kept per chain in a [`ChangeIndex`] and each call scans at most
-//! [`MAX_SCAN`] more headers; the response's `to_height` says how far the
-//! answer goes, and the client continues from there.
+//! is kept on the chain (`Chain::set_changes`, a [`ChangeIndex`]) and each
+//! call scans at most [`MAX_SCAN`] more headers; the response's `to_height`
+//! says how far the answer goes, and the client continues from there.
 
 use super::convert::{chain_storage as storage, internal};
 use super::grpc::{Api, blocking};
@@ -14,8 +14,6 @@ use crate::query_reads::proven_entry;
 use bayledger_proto::node::{light_service_server::LightService, *};
 use bayledger_types::canonical::decode_canonical;
 use bayledger_types::{pb, state_keys};
-use parking_lot::Mutex;
-use std::sync::{Arc, Weak};
 use tonic::{Request, Response, Status};
 
 /// Most headers one `ListValidatorSetChanges` call reads.
@@ -101,8 +99,7 @@ impl LightService for Api {
                     "height {to} is not committed (latest: {latest})"
                 )));
             }
-            let index = ChangeIndex::of(&chain);
-            let mut index = index.lock();
+            let mut index = chain.set_changes.lock();
             let (heights, to_height) =
                 index.changes(after_height, to, |h| set_hash(&chain, h, latest))?;
             Ok(Response::new(ListValidatorSetChangesResponse { heights, to_height }))
@@ -137,29 +134,7 @@ pub struct ChangeIndex {
     changes: Vec<u64>,
 }
 
-/// One index per running chain. `Api` is a plain handle on the chain, built
-/// by several routers, so the index lives beside it: keyed by a `Weak` of
-/// the chain, which keeps the allocation (and so the key) unique while
-/// listed; entries of dropped chains are removed on the next lookup.
-static INDEXES: Mutex<Vec<Indexed>> = Mutex::new(Vec::new());
-
-/// A chain and its index.
-type Indexed = (Weak<Chain>, Arc<Mutex<ChangeIndex>>);
-
 impl ChangeIndex {
-    /// The index of `chain`.
-    fn of(chain: &Arc<Chain>) -> Arc<Mutex<ChangeIndex>> {
-        let mut all = INDEXES.lock();
-        all.retain(|(weak, _)| weak.strong_count() > 0);
-        let weak = Arc::downgrade(chain);
-        if let Some((_, index)) = all.iter().find(|(w, _)| w.ptr_eq(&weak)) {
-            return index.clone();
-        }
-        let index = Arc::new(Mutex::new(ChangeIndex::default()));
-        all.push((weak, index.clone()));
-        index
-    }
-
     /// Change heights in `(after, end]` and `end`: `to`, or less when that
     /// would mean reading more than [`MAX_SCAN`] headers. `set_hash(h)` is
     /// header `h`'s `validator_set_hash` (empty for 0).
