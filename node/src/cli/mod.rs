@@ -13,7 +13,7 @@ mod gov;
 mod hash;
 mod init;
 mod keys;
-mod output;
+pub(crate) mod output;
 mod query;
 mod start;
 mod status;

@@ -9,6 +9,7 @@
 //! * `GET /metrics`: Prometheus metrics ([`crate::metrics`]).
 
 use crate::chain::Chain;
+use crate::cli::output::{hex0x, time_text};
 use crate::metrics::{CONTENT_TYPE, Metrics};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -74,16 +75,6 @@ async fn metrics(State(chain): State<Arc<Chain>>) -> Response {
     }
 }
 
-fn hex0x(bytes: &[u8]) -> String {
-    format!("0x{}", hex::encode(bytes))
-}
-
-/// RFC 3339 (UTC, milliseconds) of a Unix time in milliseconds.
-fn rfc3339(ms: u64) -> String {
-    humantime::format_rfc3339_millis(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms))
-        .to_string()
-}
-
 /// `latest_*` / `earliest_*` fields of `sync_info` for one block (height 0 =
 /// genesis: no block, the genesis state root).
 fn block_info(
@@ -97,24 +88,16 @@ fn block_info(
         (format!("{prefix}_block_hash"), block.map_or(Value::Null, |b| hex0x(&b.hash().0).into())),
         (format!("{prefix}_app_hash"), hex0x(h.map_or(root, |h| &h.state_root)).into()),
         (format!("{prefix}_block_height"), height.to_string().into()),
-        (format!("{prefix}_block_time"), h.map_or(Value::Null, |h| rfc3339(h.time_ms).into())),
+        (format!("{prefix}_block_time"), h.map_or(Value::Null, |h| time_text(h.time_ms).into())),
     ]
 }
 
-/// The lowest height in `1..=latest` whose block is still stored (blocks
-/// are retained as one contiguous range up to the tip), or 0.
-fn earliest_block(chain: &Chain, latest: u64) -> Result<u64, String> {
-    let stored =
-        |h: u64| chain.store.block_by_height(h).map(|b| b.is_some()).map_err(|e| e.to_string());
-    if latest == 0 || !stored(latest)? {
-        return Ok(0);
-    }
-    let (mut lo, mut hi) = (1, latest); // hi is stored
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        if stored(mid)? { hi = mid } else { lo = mid + 1 }
-    }
-    Ok(hi)
+/// The lowest height whose block is stored: 1 once a block is committed,
+/// else 0. Blocks are never pruned — pruning deletes state history only;
+/// blocks, commits and receipts are kept for block sync (node/storage
+/// `prune.rs`, docs/storage.md) — so there is nothing to search for.
+fn earliest_block(latest: u64) -> u64 {
+    latest.min(1)
 }
 
 async fn status(State(chain): State<Arc<Chain>>) -> Response {
@@ -125,7 +108,7 @@ async fn status(State(chain): State<Arc<Chain>>) -> Response {
         let genesis_root = c.store.state_root(0).map_err(|e| e.to_string())?.unwrap_or_default();
         let block = |h: u64| c.store.block_by_height(h).map_err(|e| e.to_string());
         let latest_block = if latest == 0 { None } else { block(latest)? };
-        let earliest = earliest_block(&c, latest)?;
+        let earliest = earliest_block(latest);
         let earliest_block = if earliest == 0 { None } else { block(earliest)? };
         let mut info = serde_json::Map::new();
         info.extend(block_info("latest", latest, latest_block.as_ref(), &genesis_root.0));
@@ -185,6 +168,13 @@ mod tests {
 
     #[test]
     fn times_are_rfc3339_utc() {
-        assert_eq!(rfc3339(1_700_000_000_123), "2023-11-14T22:13:20.123Z");
+        assert_eq!(time_text(1_700_000_000_123), "2023-11-14T22:13:20.123Z");
+    }
+
+    #[test]
+    fn the_earliest_block_is_1_once_one_is_committed() {
+        assert_eq!(earliest_block(0), 0, "genesis: no block");
+        assert_eq!(earliest_block(1), 1);
+        assert_eq!(earliest_block(500), 1, "blocks are never pruned");
     }
 }
