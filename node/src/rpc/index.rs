@@ -180,13 +180,9 @@ impl IndexService for Api {
             None => index::events_from_height(from),
         };
         // Checks the cursor now, so a bad one fails the call, not the stream.
-        let chain = self.0.clone();
-        let check = PageRequest { cursor: position.clone(), limit: 1, ascending: true };
-        let q = query.clone();
-        blocking(move || {
-            chain.store.list_events(&q, &check).map(|_| ()).map_err(|e| storage(e, &*chain.store))
-        })
-        .await?;
+        if let Some(c) = &position {
+            index::check_event_cursor(c).map_err(|e| storage(e, &*self.0.store))?;
+        }
         let read = move |chain: &Chain| {
             let page =
                 PageRequest { cursor: position.clone(), limit: EVENTS_PER_READ, ascending: true };

@@ -126,6 +126,12 @@ impl IndexedEvent {
     }
 }
 
+/// Checks that `cursor` is an event-list cursor (what `Store::list_events` would
+/// refuse with [`StorageError::BadCursor`]), without reading anything.
+pub fn check_event_cursor(cursor: &[u8]) -> Result<(), StorageError> {
+    parse_cursor::<EventPos>(CURSOR_EVENTS, cursor).map(|_| ())
+}
+
 /// A cursor for the events at heights `>= height` (ascending lists).
 pub fn events_from_height(height: u64) -> Option<Vec<u8>> {
     let before = height.checked_sub(1)?;
