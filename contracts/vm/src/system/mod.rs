@@ -198,11 +198,10 @@ fn parse_key(text: &str) -> Result<[u8; 33], SystemError> {
     let bad = |why: &str| SystemError::refused(format!("key {text:?} {why}"));
     let hex_part = text.strip_prefix("0x").ok_or_else(|| bad("must start with 0x"))?;
     let bytes = hex::decode(hex_part).map_err(|_| bad("is not hex"))?;
-    let key = PublicKey::from_sec1(&bytes).map_err(|_| bad("is not a point on secp256k1"))?;
-    if bytes.len() != 33 {
-        return Err(bad("must be a 33-byte compressed key"));
-    }
-    Ok(key.to_compressed())
+    // The curve check comes first: a short key is reported as not a point, as it always was.
+    PublicKey::from_sec1(&bytes).map_err(|_| bad("is not a point on secp256k1"))?;
+    // A valid 33-byte SEC1 key is compressed, so these are already its compressed bytes.
+    bytes.try_into().map_err(|_| bad("must be a 33-byte compressed key"))
 }
 
 /// A `0x` + 40 hex digit address.
@@ -217,4 +216,29 @@ fn parse_address(field: &str, text: &str) -> Result<Address, SystemError> {
 /// A height as stored by marks (`sys/uploaders/…`, `sys/frozen/…`): u64 big-endian.
 pub(crate) fn height_mark(height: u64) -> Vec<u8> {
     height.to_be_bytes().to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_key_takes_only_compressed_points() {
+        let key = bayledger_types::SecretKey::generate().public_key();
+        let compressed = key.to_compressed();
+        assert_eq!(parse_key(&format!("0x{}", hex::encode(compressed))).ok(), Some(compressed));
+        for (text, why) in [
+            (
+                format!("0x{}", hex::encode(key.to_uncompressed())),
+                "must be a 33-byte compressed key",
+            ),
+            ("0x02ff".to_string(), "is not a point on secp256k1"),
+            (format!("0x04{}", "00".repeat(64)), "is not a point on secp256k1"),
+            ("0xzz".to_string(), "is not hex"),
+            (hex::encode(compressed), "must start with 0x"),
+        ] {
+            let err = parse_key(&text).expect_err(why).to_string();
+            assert!(err.ends_with(why), "{text}: {err}");
+        }
+    }
 }
