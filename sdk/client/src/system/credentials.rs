@@ -34,13 +34,13 @@ use super::{Executed, SystemHandle};
 use crate::client::Client;
 use crate::error::SdkError;
 use bayledger_types::{Address, Hash, SecretKey, SystemContract};
-use msg::{Call, Query, StatusMsg, hash0x, json};
+use msg::{Call, Query, StatusMsg, hash0x};
 use serde::de::DeserializeOwned;
 
 /// The `register_type` call message of `t` (JSON), e.g. for a governance `call_contract`
 /// action where the governance contract is the credentials committee.
 pub fn register_type_msg(t: &NewType) -> serde_json::Value {
-    json(&msg::register_type(t))
+    serde_json::to_value(msg::register_type(t)).expect("a register_type message serialises")
 }
 
 /// The credentials contract on one node.
@@ -61,11 +61,11 @@ impl Credentials {
     }
 
     async fn call(&self, key: &SecretKey, msg: &Call) -> Result<Executed<()>, SdkError> {
-        self.handle.execute(key, &json(msg)).await
+        self.handle.execute(key, msg).await
     }
 
     async fn query<T: DeserializeOwned>(&self, msg: &Query) -> Result<T, SdkError> {
-        self.handle.query(&json(msg)).await
+        self.handle.query(msg).await
     }
 
     // Committee and type owner.

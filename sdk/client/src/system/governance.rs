@@ -50,10 +50,6 @@ pub struct Governance {
     handle: SystemHandle,
 }
 
-fn json<T: serde::Serialize>(msg: &T) -> serde_json::Value {
-    serde_json::to_value(msg).expect("messages of strings, integers and enums serialise")
-}
-
 impl Governance {
     /// The governance contract through `client`.
     pub fn new(client: Client) -> Governance {
@@ -66,7 +62,7 @@ impl Governance {
     }
 
     async fn query<T: DeserializeOwned>(&self, msg: &QueryMsg) -> Result<T, SdkError> {
-        self.handle.query(&json(msg)).await
+        self.handle.query(msg).await
     }
 
     /// Member: opens a proposal (the proposer's yes vote included; on a committee the
@@ -83,7 +79,7 @@ impl Governance {
             description: description.to_string(),
             actions,
         };
-        self.handle.execute(key, &json(&msg)).await
+        self.handle.execute(key, &msg).await
     }
 
     /// Member of the proposal's electorate: votes once.
@@ -93,7 +89,7 @@ impl Governance {
         id: u64,
         vote: VoteOption,
     ) -> Result<Executed<VoteResponse>, SdkError> {
-        self.handle.execute(key, &json(&CallMsg::Vote { id, vote })).await
+        self.handle.execute(key, &CallMsg::Vote { id, vote }).await
     }
 
     /// Anyone: executes a passed (or retries a failed) proposal within its period.
@@ -102,7 +98,7 @@ impl Governance {
         key: &SecretKey,
         id: u64,
     ) -> Result<Executed<ExecuteResponse>, SdkError> {
-        self.handle.execute(key, &json(&CallMsg::Execute { id })).await
+        self.handle.execute(key, &CallMsg::Execute { id }).await
     }
 
     /// Proposes with `members[0]`, then votes yes with the other members in order until the
@@ -181,6 +177,10 @@ impl Governance {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn json<T: serde::Serialize>(msg: &T) -> serde_json::Value {
+        serde_json::to_value(msg).expect("messages serialise")
+    }
 
     #[test]
     fn messages_have_the_contract_s_wire_form() {

@@ -14,6 +14,7 @@ pub mod hash_registry;
 use crate::client::Client;
 use crate::error::SdkError;
 use bayledger_types::{Address, SecretKey, SystemContract, pb};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -82,24 +83,33 @@ impl SystemHandle {
         Ok(())
     }
 
-    /// Signs and submits a call with `msg`, waits for the commit, and decodes the return
-    /// data as `T` (empty return data decodes as JSON `null`).
+    /// Signs and submits a call with `msg` (a typed message or a JSON [`Value`]), waits for
+    /// the commit, and decodes the return data as `T` (empty return data decodes as JSON
+    /// `null`).
     pub async fn execute<T: DeserializeOwned>(
         &self,
         key: &SecretKey,
-        msg: &Value,
+        msg: &impl Serialize,
     ) -> Result<Executed<T>, SdkError> {
-        let receipt = self.client.call(key, self.address(), msg.to_string().into_bytes()).await?;
+        let receipt = self.client.call(key, self.address(), message_bytes(msg)?).await?;
         let value = decode(self.contract, &receipt.return_data)?;
         Ok(Executed { value, receipt })
     }
 
-    /// Runs a read-only query and decodes its JSON answer as `T`.
-    pub async fn query<T: DeserializeOwned>(&self, msg: &Value) -> Result<T, SdkError> {
-        let r =
-            self.client.query_contract(&self.address(), msg.to_string().into_bytes(), 0).await?;
+    /// Runs a read-only query with `msg` (a typed message or a JSON [`Value`]) and decodes
+    /// its JSON answer as `T`.
+    pub async fn query<T: DeserializeOwned>(&self, msg: &impl Serialize) -> Result<T, SdkError> {
+        let r = self.client.query_contract(&self.address(), message_bytes(msg)?, 0).await?;
         decode(self.contract, &r.data)
     }
+}
+
+/// The JSON bytes of `msg` as a [`Value`] writes them (object keys sorted), so a typed message
+/// and the `Value` it converts to are sent as the same bytes.
+fn message_bytes(msg: &impl Serialize) -> Result<Vec<u8>, SdkError> {
+    let value = serde_json::to_value(msg)
+        .map_err(|e| SdkError::Invalid(format!("the message does not serialise as JSON: {e}")))?;
+    Ok(value.to_string().into_bytes())
 }
 
 fn decode<T: DeserializeOwned>(contract: SystemContract, data: &[u8]) -> Result<T, SdkError> {

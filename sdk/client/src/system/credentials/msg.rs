@@ -3,8 +3,6 @@
 //! optional fields left out when unset.
 
 use bayledger_types::{Address, Hash};
-use serde::Serialize;
-use serde_json::Value;
 
 /// `0x` + 64 lower-case hex digits, as the contract writes hashes.
 pub(crate) fn hash0x(h: &Hash) -> String {
@@ -90,15 +88,14 @@ pub(crate) fn issue(a: &Anchor) -> Call {
     })
 }
 
-/// The JSON of a message (these types always serialise).
-pub(crate) fn json<T: Serialize>(msg: &T) -> Value {
-    serde_json::to_value(msg).unwrap_or(Value::Null)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
+
+    fn json<T: serde::Serialize>(msg: &T) -> Value {
+        serde_json::to_value(msg).expect("messages serialise")
+    }
 
     #[test]
     fn calls_have_the_contract_shapes() {
