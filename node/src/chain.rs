@@ -377,16 +377,6 @@ impl Chain {
         }
     }
 
-    /// A block environment for queries against the latest state.
-    pub fn query_env(&self) -> Result<BlockEnv, ChainError> {
-        let height = self.height()?;
-        let time_ms = match self.store.block_by_height(height)? {
-            Some(b) => b.header.header.time_ms,
-            None => self.genesis.genesis_time_ms().unwrap_or(0),
-        };
-        Ok(BlockEnv { height, time_ms, chain_id: self.genesis.chain_id.clone() })
-    }
-
     /// Time of the block at `height` (the genesis time for 0).
     pub fn block_time_ms(&self, height: u64) -> Result<u64> {
         Ok(match height {
