@@ -11,11 +11,11 @@
 
 use super::client_opts::{ClientOpts, KeyOpts, TxOpts, parse_address, parse_hash, read_file};
 use super::init::parse_member;
-use super::output::{OutputFormat, print_value, receipt_json};
+use super::output::{OutputFormat, hex0x, print_value, receipt_json};
 use bayledger_sdk::system::governance::{
     Governance, MemberMsg, ParamsChange, ProposalAction, Status, SystemAction, VoteOption,
 };
-use bayledger_sdk::{Address, SecretKey};
+use bayledger_sdk::{Address, PublicKey, SecretKey};
 use clap::{Args, Subcommand};
 use eyre::{Result, WrapErr, bail};
 use serde_json::{Value, json};
@@ -150,15 +150,11 @@ pub struct ProposeArgs {
     client: ClientOpts,
 }
 
-fn hex0x(s: &str) -> String {
-    format!("0x{}", s.trim_start_matches("0x").to_ascii_lowercase())
-}
-
-/// A 33-byte compressed secp256k1 key in hex (`0x` optional), as `0x` + lower-case hex.
+/// A 33-byte compressed secp256k1 key (a point on the curve) in hex (`0x` optional), as `0x` +
+/// lower-case hex.
 fn parse_key_hex(s: &str) -> std::result::Result<String, String> {
-    let digits = s.trim_start_matches("0x");
-    match hex::decode(digits) {
-        Ok(b) if b.len() == 33 && (b[0] == 2 || b[0] == 3) => Ok(hex0x(digits)),
+    match hex::decode(s.trim_start_matches("0x")) {
+        Ok(b) if b.len() == 33 && PublicKey::from_sec1(&b).is_ok() => Ok(hex0x(&b)),
         _ => Err(format!("{s:?} is not a 33-byte compressed secp256k1 key in hex")),
     }
 }
@@ -223,30 +219,18 @@ fn parse_upgrade(s: &str) -> std::result::Result<(Address, String), String> {
 fn parse_param(s: &str) -> std::result::Result<(String, u64, u64), String> {
     let (rest, height) = split2(s, '@', "NAME=VALUE@HEIGHT")?;
     let (name, value) = split2(rest, '=', "NAME=VALUE@HEIGHT")?;
-    let mut probe = ParamsChange::default();
-    set_param(&mut probe, name, 0)?;
+    params_change([(name, 0)])?;
     Ok((name.to_string(), number(value, "value")?, number(height, "height")?))
 }
 
-fn set_param(p: &mut ParamsChange, name: &str, value: u64) -> std::result::Result<(), String> {
-    let slot = match name {
-        "block_time_ms" => &mut p.block_time_ms,
-        "max_block_bytes" => &mut p.max_block_bytes,
-        "max_block_txs" => &mut p.max_block_txs,
-        "max_tx_bytes" => &mut p.max_tx_bytes,
-        "max_block_fuel" => &mut p.max_block_fuel,
-        "max_tx_fuel" => &mut p.max_tx_fuel,
-        "max_code_bytes" => &mut p.max_code_bytes,
-        "query_fuel_limit" => &mut p.query_fuel_limit,
-        other => {
-            return Err(format!(
-                "unknown parameter {other:?} (block_time_ms, max_block_bytes, max_block_txs, \
-                 max_tx_bytes, max_block_fuel, max_tx_fuel, max_code_bytes, query_fuel_limit)"
-            ));
-        }
-    };
-    *slot = Some(value);
-    Ok(())
+/// The parameter changes `(name, value)` (a later value of a name wins); the names are
+/// `ParamsChange`'s fields, as in genesis `params` (its serde refuses any other).
+fn params_change<'a>(
+    changes: impl IntoIterator<Item = (&'a str, u64)>,
+) -> std::result::Result<ParamsChange, String> {
+    let fields = changes.into_iter().map(|(name, value)| (name.to_string(), json!(value)));
+    serde_json::from_value(Value::Object(fields.collect()))
+        .map_err(|e| format!("unknown parameter: {e}"))
 }
 
 fn parse_issuer(s: &str) -> std::result::Result<(String, String), String> {
@@ -317,14 +301,14 @@ impl ProposeArgs {
                 });
             }
         }
-        let mut params: BTreeMap<u64, ParamsChange> = BTreeMap::new();
+        let mut params: BTreeMap<u64, Vec<(&str, u64)>> = BTreeMap::new();
         for (name, value, height) in &self.set_param {
-            set_param(params.entry(*height).or_default(), name, *value)
-                .map_err(|e| eyre::eyre!(e))?;
+            params.entry(*height).or_default().push((name, *value));
         }
-        system.extend(params.into_iter().map(|(effective_height, params)| {
-            SystemAction::SetParams { effective_height, params }
-        }));
+        for (effective_height, changes) in params {
+            let params = params_change(changes).map_err(|e| eyre::eyre!(e))?;
+            system.push(SystemAction::SetParams { effective_height, params });
+        }
         out.extend(system.into_iter().map(ProposalAction::System));
         for (credential_type, issuer) in &self.add_issuer {
             out.push(ProposalAction::AddIssuer {
@@ -650,8 +634,12 @@ mod tests {
     fn bad_action_flags_are_refused_with_the_reason() {
         for (args, why) in [
             (vec!["--add-validator", "0x02ab:1@5"], "compressed secp256k1 key"),
+            // 33 bytes with a compressed prefix, but no point on the curve.
+            (vec!["--remove-node", &format!("02{}", "bb".repeat(32))], "secp256k1 key"),
+            (vec!["--admit-node", &format!("04{}:n", "aa".repeat(32))], "secp256k1 key"),
             (vec!["--add-validator", &format!("{KEY}:0@5")], "--remove-validator"),
             (vec!["--set-param", "gas=1@5"], "unknown parameter"),
+            (vec!["--set-param", "gas=1@5"], "max_block_txs"),
             (vec!["--add-issuer", "health-certificate:gd"], "not a DID"),
             (vec!["--approval-threshold", "0"], "0"),
             (vec!["--migrate-msg", "{}"], "--upgrade"),
