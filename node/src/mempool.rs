@@ -399,23 +399,22 @@ pub fn admit_batch<T: AsRef<[u8]>, N: AccountView>(
     let views: Vec<(usize, DecodedTx)> = candidates.clone();
     let verified = crate::sig_verify::verify_all(candidates.into_iter().map(|(_, d)| d).collect());
     // Fresh nonces of every sender, consistent with the pool when locked.
-    let (mut locked, fresh) = loop {
-        let view = match NonceView::open(pool, &nonces) {
-            Ok(v) => v,
-            Err(e) => {
-                for (i, _) in &views {
-                    results[*i] = state_error(&e);
-                }
-                return results;
+    let consistent = NonceView::open(pool, &nonces).and_then(|mut view| {
+        view.read_then_lock(pool, &nonces, |n| {
+            let mut fresh: HashMap<Address, Result<u64, StateError>> = HashMap::new();
+            for (_, tx) in &views {
+                fresh.entry(tx.sender).or_insert_with(|| n.nonce(&tx.sender));
             }
-        };
-        let mut fresh: HashMap<Address, Result<u64, StateError>> = HashMap::new();
-        for (_, tx) in &views {
-            fresh.entry(tx.sender).or_insert_with(|| view.nonce_of.nonce(&tx.sender));
-        }
-        let locked = pool.lock();
-        if locked.updates() == view.updates {
-            break (locked, fresh);
+            Ok(fresh)
+        })
+    });
+    let (mut locked, fresh) = match consistent {
+        Ok(c) => c,
+        Err(e) => {
+            for (i, _) in &views {
+                results[*i] = state_error(&e);
+            }
+            return results;
         }
     };
     for ((i, tx), verified) in views.into_iter().zip(verified) {
@@ -443,6 +442,26 @@ impl<N> NonceView<N> {
         let updates = pool.lock().updates();
         Ok(NonceView { updates, nonce_of: nonces()? })
     }
+
+    /// Reads `read` from the view, then locks the pool; if a block was pruned
+    /// from the pool since the view was opened, reopens the view and reads
+    /// again. Returns the pool locked and a read consistent with it.
+    fn read_then_lock<'p, R>(
+        &mut self,
+        pool: &'p parking_lot::Mutex<Mempool>,
+        nonces: &impl Fn() -> Result<N, StateError>,
+        mut read: impl FnMut(&N) -> Result<R, StateError>,
+    ) -> Result<(parking_lot::MutexGuard<'p, Mempool>, R), StateError> {
+        loop {
+            let value = read(&self.nonce_of)?;
+            let locked = pool.lock();
+            if locked.updates() == self.updates {
+                return Ok((locked, value));
+            }
+            drop(locked);
+            *self = NonceView::open(pool, nonces)?;
+        }
+    }
 }
 
 /// Step 1 of [`admit_batch`] for one transaction.
@@ -469,16 +488,9 @@ fn precheck_one<N: AccountView>(
         Some(_) => return Ok(decoded),
         None => {}
     }
-    loop {
-        let nonce = view.nonce_of.nonce(&sender)?;
-        let locked = pool.lock();
-        if locked.updates() == view.updates {
-            locked.precheck(&decoded, nonce)?;
-            return Ok(decoded);
-        }
-        drop(locked);
-        *view = NonceView::open(pool, nonces)?;
-    }
+    let (locked, nonce) = view.read_then_lock(pool, nonces, |n| n.nonce(&sender))?;
+    locked.precheck(&decoded, nonce)?;
+    Ok(decoded)
 }
 
 #[cfg(test)]
