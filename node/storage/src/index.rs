@@ -388,6 +388,41 @@ fn missing(what: &'static str, at: &impl std::fmt::Debug) -> StorageError {
     }
 }
 
+/// The family a list of events walks.
+enum EventWalk {
+    /// Events by attribute, in this scope.
+    Attribute(Vec<u8>),
+    /// Events by (contract, topic), in this scope.
+    Topic(Vec<u8>),
+    /// Events by contract.
+    Contract(Address),
+    /// Every event.
+    All,
+    /// None: a filter too long to be indexed, so nothing can match.
+    Nothing,
+}
+
+/// The family that answers `query`, and what of `query` remains to be
+/// checked on each event it lists (its entries imply the rest: they are
+/// written for exactly the events with that scope).
+fn event_walk(query: &EventQuery) -> (EventWalk, EventQuery) {
+    let none = EventQuery::default();
+    match (&query.attribute, query.contract, &query.topic) {
+        (Some((k, v)), _, _) => match attribute_scope(k, v) {
+            Some(scope) => {
+                (EventWalk::Attribute(scope), EventQuery { attribute: None, ..query.clone() })
+            }
+            None => (EventWalk::Nothing, none),
+        },
+        (None, Some(c), Some(topic)) => match topic_scope(&c.0, topic) {
+            Some(scope) => (EventWalk::Topic(scope), none),
+            None => (EventWalk::Nothing, none),
+        },
+        (None, Some(c), None) => (EventWalk::Contract(c), none),
+        (None, None, _) => (EventWalk::All, query.clone()),
+    }
+}
+
 /// A page of events.
 pub(crate) fn list_events(
     reader: &impl KvRead,
@@ -397,6 +432,7 @@ pub(crate) fn list_events(
     let limit = check_limit(page)?;
     let after =
         page.cursor.as_deref().map(|c| parse_cursor::<EventPos>(CURSOR_EVENTS, c)).transpose()?;
+    let (walk, rest) = event_walk(query);
     let mut times = BTreeMap::new();
     // The event at `at`: `stored` if the walk already read it, else from
     // the events family.
@@ -407,7 +443,7 @@ pub(crate) fn list_events(
             Some(s) => s,
             None => reader.kv_get::<EventSchema>(&at)?.ok_or_else(|| missing("event", &at))?,
         };
-        if !query.matches(&stored.event) {
+        if !rest.matches(&stored.event) {
             return Ok(None);
         }
         let time_ms = match times.get(&at.height) {
@@ -426,28 +462,22 @@ pub(crate) fn list_events(
     let asc = page.ascending;
     let scoped = |k: &Scoped<EventPos>| k.at;
     let by_index = &mut |at, ()| resolve(at, None);
-    let (items, next) = match (&query.attribute, query.contract, &query.topic) {
-        (Some((k, v)), _, _) => match attribute_scope(k, v) {
-            Some(scope) => walk_scope::<EventByAttributeSchema, _, _>(
-                reader, &scope, scoped, after, asc, limit, by_index,
-            )?,
-            // Too long to be indexed: nothing can match.
-            None => (Vec::new(), None),
-        },
-        (None, Some(c), Some(topic)) => match topic_scope(&c.0, topic) {
-            Some(scope) => walk_scope::<EventByTopicSchema, _, _>(
-                reader, &scope, scoped, after, asc, limit, by_index,
-            )?,
-            None => (Vec::new(), None),
-        },
-        (None, Some(c), None) => walk_scope::<EventByContractSchema, _, _>(
+    let (items, next) = match walk {
+        EventWalk::Attribute(scope) => walk_scope::<EventByAttributeSchema, _, _>(
+            reader, &scope, scoped, after, asc, limit, by_index,
+        )?,
+        EventWalk::Topic(scope) => walk_scope::<EventByTopicSchema, _, _>(
+            reader, &scope, scoped, after, asc, limit, by_index,
+        )?,
+        EventWalk::Contract(c) => walk_scope::<EventByContractSchema, _, _>(
             reader, &c.0, scoped, after, asc, limit, by_index,
         )?,
-        (None, None, _) => {
+        EventWalk::All => {
             // The walk reads each event: hand it on.
             let read = &mut |at, stored| resolve(at, Some(stored));
             walk_scope::<EventSchema, _, _>(reader, &[], |k| *k, after, asc, limit, read)?
         }
+        EventWalk::Nothing => (Vec::new(), None),
     };
     Ok(Page { items, next_cursor: next.map(|at| cursor(CURSOR_EVENTS, at)) })
 }
