@@ -18,7 +18,7 @@
 use crate::config::NodeConfig;
 use crate::evidence::{self, EvidencePool};
 use crate::execution::{ExecError, Executor, account_nonce};
-use crate::genesis_state::{VALIDATOR_SET_KEY, genesis_writes};
+use crate::genesis_state::genesis_writes;
 use crate::mempool::{self, Mempool, MempoolError, StateAccounts};
 use crate::node_status::NodeStatus;
 use crate::verify::{self, Executed};
@@ -229,7 +229,7 @@ impl Chain {
         let bad = |reason: String| ChainError::BadValidatorSet { height, reason };
         let bytes = match self.store.state_at(height - 1) {
             Ok(state) => state
-                .get(VALIDATOR_SET_KEY)?
+                .get(state_keys::VALIDATORS)?
                 .ok_or_else(|| bad("no validator set in the state".into()))?,
             // A pruning node: the header names the set, whose history entry is never deleted.
             Err(bayledger_storage::StorageError::Pruned { .. }) => {
@@ -755,7 +755,7 @@ mod tests {
 
         // Block 1 hands the chain to validator 3 from height 2 on.
         let next_set = set_of(&[3]);
-        let writes = [(VALIDATOR_SET_KEY.to_vec(), Some(next_set.encode_to_vec()))].into();
+        let writes = [(state_keys::VALIDATORS.to_vec(), Some(next_set.encode_to_vec()))].into();
         commit_state_change(&chain, writes, 1);
         assert_eq!(*chain.validators_at(1).expect("cached"), genesis_set);
         assert_eq!(*chain.validators_at(2).expect("state after 1"), next_set);
@@ -820,7 +820,7 @@ mod tests {
             NodeConfig::default(),
         )
         .expect("opens");
-        let writes = [(VALIDATOR_SET_KEY.to_vec(), Some(vec![0xff, 0x01]))].into();
+        let writes = [(state_keys::VALIDATORS.to_vec(), Some(vec![0xff, 0x01]))].into();
         commit_state_change(&chain, writes, 1);
         let err = chain.validators_at(2).expect_err("garbage");
         assert!(matches!(err, ChainError::BadValidatorSet { height: 2, .. }), "{err}");

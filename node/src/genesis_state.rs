@@ -10,9 +10,6 @@ use bayledger_vm::{BlockEnv, Overlay, Vm};
 use eyre::{Result, bail};
 use prost::Message;
 
-/// State key of the validator set (`pb::ValidatorSet`; `state_keys::VALIDATORS`).
-pub use bayledger_types::state_keys::VALIDATORS as VALIDATOR_SET_KEY;
-
 /// Computes the genesis write set.
 pub fn genesis_writes(genesis: &Genesis, vm: &Vm, empty: &dyn StateReader) -> Result<WriteSet> {
     let mut overlay = Overlay::new(empty);

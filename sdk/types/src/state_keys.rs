@@ -37,11 +37,6 @@ pub fn storage(addr: &Address, key: &[u8]) -> Vec<u8> {
 /// `sys/validators` → `pb::ValidatorSet`: the set that signs the NEXT block. Written at genesis
 /// and rewritten at the end of block `H - 1` when changes take effect at `H`, so the state
 /// committed at version `H - 1` holds the set for height `H`.
-pub fn validators() -> Vec<u8> {
-    VALIDATORS.to_vec()
-}
-
-/// The `sys/validators` key as a constant.
 pub const VALIDATORS: &[u8] = b"sys/validators";
 
 /// Prefix of the validator-set history: `sys/valsets/`.

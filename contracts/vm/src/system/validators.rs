@@ -89,7 +89,7 @@ pub(super) fn apply_pending(
 pub fn put_set(overlay: &mut Overlay<'_>, set: &pb::ValidatorSet) {
     let bytes = set.encode_to_vec();
     overlay.put(state_keys::validator_set_by_hash(&validator_set_hash(set)), bytes.clone());
-    overlay.put(state_keys::validators(), bytes);
+    overlay.put(state_keys::VALIDATORS.to_vec(), bytes);
 }
 
 /// Applies `updates` in order; the result must be a valid set.

@@ -39,7 +39,7 @@ fn gov_chain() -> TestChain {
     chain.deploy_at(governance_address(), gov_code, None);
     let set = pb::ValidatorSet { validators: vec![validator(1, 10, "v1")] };
     let state = chain.state_mut();
-    state.0.insert(state_keys::validators(), set.encode_to_vec());
+    state.0.insert(state_keys::VALIDATORS.to_vec(), set.encode_to_vec());
     state.0.insert(state_keys::PARAMS.to_vec(), params::encode(&Params::default()));
     chain.set_block(5, 1_700_000_005_000);
     chain
@@ -59,7 +59,7 @@ fn apply(chain: &mut TestChain, lines: &[String]) -> crate::ExecOutcome {
 }
 
 fn validators(chain: &TestChain) -> Vec<(Vec<u8>, u64, String)> {
-    let bytes = chain.state().0.get(&state_keys::validators()).expect("set in state");
+    let bytes = chain.state().0.get(state_keys::VALIDATORS).expect("set in state");
     let set = pb::ValidatorSet::decode(bytes.as_slice()).expect("decodes");
     set.validators.into_iter().map(|v| (v.pub_key, v.power, v.name)).collect()
 }
