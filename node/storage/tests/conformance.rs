@@ -665,6 +665,17 @@ fn index_refuses_bad_cursors_and_limits(store: &dyn ChainStore) {
     }
     let first = store.list_txs(query, &page(None, 1)).expect("lists");
     let tx_cursor = first.next_cursor.expect("six transactions: a second page");
+    // What SubscribeEvents checks up front agrees with what lists refuse.
+    for bad in [vec![], vec![9, 9, 9], vec![1, b'e', 1, 2], tx_cursor.clone()] {
+        let err = bayledger_storage::index::check_event_cursor(&bad).expect_err("bad cursor");
+        assert!(matches!(err, StorageError::BadCursor(_)), "{bad:?}: {err}");
+    }
+    let events = store
+        .list_events(&EventQuery::default(), &page(None, 1))
+        .expect("lists")
+        .next_cursor
+        .expect("events on three blocks: a second page");
+    bayledger_storage::index::check_event_cursor(&events).expect("an events cursor");
     let err = store
         .list_events(&EventQuery::default(), &page(Some(tx_cursor), 5))
         .expect_err("a transaction cursor for events");
