@@ -6,7 +6,10 @@
 //! The modules come from `scripts/build-contracts.sh` ([`bayledger_vm::testing::built_contract`]):
 //! a missing or out-of-date module fails the tests, which must never pass without running it.
 
-use bayledger_types::pb::{self, ExecStatus};
+use bayledger_system_contracts::{
+    Committee, CommitteeMember, SystemConfig, SystemContract, init_msg,
+};
+use bayledger_types::pb::ExecStatus;
 use bayledger_types::{Address, Hash, state_keys};
 use bayledger_vm::ExecOutcome;
 use bayledger_vm::testing::TestChain;
@@ -45,41 +48,39 @@ impl Net {
         let genesis = Address::default();
         let at = |i: u64| Address::contract(&genesis, i);
         let (gov, credentials) = (at(4), at(2));
-        let mut deploy = |dir: &str, name: &str, init: Value| {
-            let code = chain.upload(&built(dir, name)).expect("passes upload validation");
-            chain
-                .instantiate(genesis, code, init.to_string().as_bytes())
-                .unwrap_or_else(|o| panic!("{name}: {:?} {}", o.status, o.error));
-            code
+        // The genesis instantiate messages, with this test's committee and period.
+        let members = [A, B, C, D]
+            .map(|address| CommitteeMember { address, weight: 1, name: String::new() })
+            .to_vec();
+        let config = SystemConfig {
+            network: "testnet".into(),
+            committee: Committee { voting_period_blocks: PERIOD, ..Committee::new(members) },
         };
-        deploy("hash-registry", "hash_registry", json!({}));
-        deploy("did-registry", "did_registry", json!({"network": "testnet"}));
-        deploy(
-            "credentials",
-            "credentials",
-            json!({"committee": gov.to_string(), "did_registry": at(1).to_string()}),
+        assert_eq!(
+            (config.committee.participation_threshold, config.committee.approval_threshold),
+            (50, 67)
         );
-        deploy("consent", "consent", json!({"did_registry": at(1).to_string()}));
-        let members: Vec<Value> =
-            [A, B, C, D].iter().map(|m| json!({"address": m.to_string(), "weight": 1})).collect();
-        let governance_code = deploy(
-            "governance",
-            "governance",
-            json!({
-                "members": members,
-                "participation_threshold": 50,
-                "approval_threshold": 67,
-                "voting_period_blocks": PERIOD,
-                "credentials": credentials.to_string(),
-            }),
-        );
+        let mut governance_code = None;
+        for c in SystemContract::ALL {
+            let code = chain
+                .upload(&built(c.crate_name(), c.wasm_name()))
+                .expect("passes upload validation");
+            let init = init_msg(c, &config).to_string();
+            chain
+                .instantiate(genesis, code, init.as_bytes())
+                .unwrap_or_else(|o| panic!("{}: {:?} {}", c.wasm_name(), o.status, o.error));
+            assert_eq!(c.address(), at(c.index() as u64));
+            if c == SystemContract::Governance {
+                governance_code = Some(code);
+            }
+        }
+        let governance_code = governance_code.expect("governance is a system contract");
         assert_eq!(gov, bayledger_vm::system::governance_address());
         // Genesis makes governance every system contract's admin (so it may migrate them).
         for i in 0..5 {
-            let key = state_keys::contract(&at(i));
-            let mut info = pb::ContractInfo::decode(&chain.state().0[&key][..]).expect("info");
+            let mut info = chain.contract_info(at(i)).expect("info");
             info.admin = gov.0.to_vec();
-            chain.state_mut().0.insert(key, info.encode_to_vec());
+            chain.state_mut().0.insert(state_keys::contract(&at(i)), info.encode_to_vec());
         }
         Net { chain, gov, credentials, governance_code }
     }
