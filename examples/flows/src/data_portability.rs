@@ -23,7 +23,7 @@
 //! read the whole trail (the consent, its history given → withdrawn, the receipts) and the
 //! flow checks it is complete and the same for both.
 
-use crate::health_certificate::{CREDENTIAL_TYPE, SCHEMA, SCHEMA_URI, register_type_action};
+use crate::health_certificate::{CREDENTIAL_TYPE, SCHEMA, SCHEMA_URI, registered_type};
 use crate::{Network, Party, Transcript, caught_up, refused_as};
 use bayledger_sdk::system::consent::policy::{HEALTH_DATA_POLICY_WASM, health_data_policy_config};
 use bayledger_sdk::system::consent::{
@@ -32,7 +32,9 @@ use bayledger_sdk::system::consent::{
     TransferRecord, Via, deploy_health_data_policy, hash0x,
 };
 use bayledger_sdk::system::credentials::time::format_ms;
-use bayledger_sdk::system::credentials::{Credentials, IssueRequest, NewType, issue_credential};
+use bayledger_sdk::system::credentials::{
+    Credentials, IssueRequest, NewType, issue_credential, register_type_action,
+};
 use bayledger_sdk::system::did::DidRegistry;
 use bayledger_sdk::system::governance::ProposalAction;
 use bayledger_sdk::system::hash_registry::commitment::{Commitment, salted_sha3};
@@ -191,8 +193,7 @@ async fn deploy_policy(net: &Network, t: &mut Transcript) -> Result<DeployedPoli
 /// admits the health department's DID as its issuer.
 async fn admit_issuer(net: &Network, issuer: &str, t: &mut Transcript) -> Result<()> {
     let committee = Credentials::new(net.nodes[0].clone());
-    let registered =
-        committee.types(&Default::default()).await?.types.iter().any(|t| t.id == CREDENTIAL_TYPE);
+    let registered = registered_type(&committee).await?.is_some();
     let mut actions = Vec::new();
     if registered {
         t.say(COMMITTEE, format!("{CREDENTIAL_TYPE:?} is already registered on this chain"));

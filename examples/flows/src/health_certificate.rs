@@ -20,8 +20,8 @@
 use crate::{Network, Party, Transcript, caught_up, refused_as};
 use bayledger_sdk::keystore::v3::random_uuid;
 use bayledger_sdk::system::credentials::{
-    CheckName, Credentials, IssueRequest, Issued, NewType, Verdict, build_document,
-    issue_credential, time, verify_credential,
+    CheckName, Credentials, IssueRequest, Issued, NewType, TypeRecord, Verdict, build_document,
+    issue_credential, register_type_action, time, verify_credential,
 };
 use bayledger_sdk::system::did::DidRegistry;
 use bayledger_sdk::system::governance::{Governance, ProposalAction};
@@ -187,25 +187,17 @@ fn admit(issuer: &str) -> ProposalAction {
     ProposalAction::AddIssuer { credential_type: CREDENTIAL_TYPE.into(), issuer: issuer.into() }
 }
 
-/// The proposal action registering `t` with the credentials contract (its `register_type`
-/// message, sent by the governance contract as the credentials committee).
-pub fn register_type_action(t: &NewType) -> ProposalAction {
-    ProposalAction::CallContract {
-        contract: bayledger_sdk::SystemContract::Credentials.address().to_string(),
-        msg: bayledger_sdk::system::credentials::register_type_msg(t),
-    }
+/// [`CREDENTIAL_TYPE`] as registered on this chain (by an earlier run or flow), if it is
+/// (looked up in the first page of types).
+pub async fn registered_type(committee: &Credentials) -> Result<Option<TypeRecord>> {
+    let types = committee.types(&Default::default()).await?.types;
+    Ok(types.into_iter().find(|ty| ty.id == CREDENTIAL_TYPE))
 }
 
 /// Registers the type with the hash of [`SCHEMA`] by a committee vote, unless a previous run
 /// on this chain did.
 async fn register_type(net: &Network, committee: &Credentials, t: &mut Transcript) -> Result<()> {
-    if let Some(existing) = committee
-        .types(&Default::default())
-        .await?
-        .types
-        .into_iter()
-        .find(|ty| ty.id == CREDENTIAL_TYPE)
-    {
+    if let Some(existing) = registered_type(committee).await? {
         t.say(
             COMMITTEE,
             format!("{CREDENTIAL_TYPE:?} is already registered (schema {})", existing.schema_uri),

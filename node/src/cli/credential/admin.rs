@@ -12,9 +12,9 @@ use super::super::client_opts::{
 use super::super::gov;
 use super::super::output::print_value;
 use super::contract;
-use bayledger_sdk::system::credentials::{NewType, Page, register_type_msg};
+use bayledger_sdk::system::credentials::{NewType, Page, register_type_action};
 use bayledger_sdk::system::governance::ProposalAction;
-use bayledger_sdk::{Address, Hash, SecretKey, SystemContract};
+use bayledger_sdk::{Address, Hash, SecretKey};
 use clap::Args;
 use eyre::{Result, bail};
 use std::path::PathBuf;
@@ -126,10 +126,7 @@ impl TypeRegisterArgs {
             schema_uri: self.schema_uri.clone(),
             owner: self.owner.unwrap_or(from),
         };
-        Ok(ProposalAction::CallContract {
-            contract: SystemContract::Credentials.address().to_string(),
-            msg: register_type_msg(&t),
-        })
+        Ok(register_type_action(&t))
     }
 
     /// Proposes the registration and prints the proposal's id and status.
@@ -226,6 +223,7 @@ mod tests {
     use super::super::CredentialCmd;
     use super::*;
     use crate::cli::parse_group;
+    use bayledger_sdk::SystemContract;
     use serde_json::{Value, json};
 
     fn parse(args: &[&str]) -> CredentialCmd {

@@ -30,6 +30,7 @@ pub use types::{
 };
 pub use verify::{Check, CheckName, Verdict, verify_credential};
 
+use super::governance::ProposalAction;
 use super::{Executed, SystemHandle};
 use crate::client::Client;
 use crate::error::SdkError;
@@ -41,6 +42,16 @@ use serde::de::DeserializeOwned;
 /// action where the governance contract is the credentials committee.
 pub fn register_type_msg(t: &NewType) -> serde_json::Value {
     serde_json::to_value(msg::register_type(t)).expect("a register_type message serialises")
+}
+
+/// The governance proposal action registering `t`: a `call_contract` of the credentials
+/// contract with [`register_type_msg`], sent by the governance contract as the credentials
+/// committee (its genesis committee).
+pub fn register_type_action(t: &NewType) -> ProposalAction {
+    ProposalAction::CallContract {
+        contract: SystemContract::Credentials.address().to_string(),
+        msg: register_type_msg(t),
+    }
 }
 
 /// The credentials contract on one node.
