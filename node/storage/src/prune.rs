@@ -29,7 +29,7 @@ use crate::schema::{
     MetaValue, StaleNodeKey, StateHistorySchema, ValueStaleSchema,
 };
 use crate::state_tree::{PreparedState, key_hash};
-use crate::store::meta_height;
+use crate::store::{meta_height, meta_u64};
 use jmt::KeyHash;
 use jmt::storage::NodeKey;
 use parking_lot::Mutex;
@@ -123,17 +123,6 @@ pub(crate) fn stage_version(
         Ok(true)
     })?;
     Ok(stale)
-}
-
-fn meta_u64(reader: &impl KvRead, key: MetaKey) -> Result<Option<u64>, StorageError> {
-    match reader.kv_get::<MetaSchema>(&key)? {
-        None => Ok(None),
-        Some(MetaValue::Height(h)) => Ok(Some(h)),
-        Some(_) => Err(StorageError::Corrupt {
-            cf: "meta",
-            source: crate::error::CodecError::new("meta value", "expected a height"),
-        }),
-    }
 }
 
 /// Earliest retained state version (0 if nothing was ever pruned).

@@ -7,6 +7,7 @@ use crate::commit_rules;
 use crate::db::{Compression, SchemaDb, SchemaRead, StoreConfig};
 use crate::error::{CodecError, StorageError};
 use crate::index::{self, EventQuery, IndexedEvent, Page, PageRequest, TxQuery};
+use crate::kv::KvRead;
 use crate::prune::{self, Pruner, Pruning};
 use crate::schema::{BlockSummary, MetaKey, MetaSchema, MetaValue, Schema, TxSummary};
 use crate::state_tree::{self, PreparedState, StateProof, TreeStore};
@@ -54,12 +55,18 @@ impl ProvenValue {
     }
 }
 
-pub(crate) fn meta_height<R: SchemaRead>(db: &R) -> Result<Option<u64>, StorageError> {
-    match db.get::<MetaSchema>(&MetaKey::LatestHeight)? {
+/// A height-valued meta entry (latest height, earliest state, pruned through).
+pub(crate) fn meta_u64(reader: &impl KvRead, key: MetaKey) -> Result<Option<u64>, StorageError> {
+    match reader.kv_get::<MetaSchema>(&key)? {
         None => Ok(None),
         Some(MetaValue::Height(h)) => Ok(Some(h)),
-        Some(_) => Err(meta_corrupt("latest height is not a height")),
+        Some(_) => Err(meta_corrupt("expected a height")),
     }
+}
+
+/// The latest committed height.
+pub(crate) fn meta_height(reader: &impl KvRead) -> Result<Option<u64>, StorageError> {
+    meta_u64(reader, MetaKey::LatestHeight)
 }
 
 pub(crate) fn meta_hash<R: SchemaRead>(db: &R, key: MetaKey) -> Result<Option<Hash>, StorageError> {
