@@ -24,6 +24,15 @@ impl CodecError {
     }
 }
 
+/// A record that other stored entries refer to is missing from family `S`:
+/// the store is corrupt.
+pub(crate) fn missing<S: crate::schema::Schema>(
+    what: &'static str,
+    reason: impl Into<String>,
+) -> StorageError {
+    StorageError::Corrupt { cf: S::CF, source: CodecError::new(what, reason) }
+}
+
 /// A storage failure or a refused write.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

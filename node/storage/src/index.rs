@@ -356,7 +356,10 @@ pub(crate) fn list_txs(
     let after =
         page.cursor.as_deref().map(|c| parse_cursor::<TxLocation>(CURSOR_TXS, c)).transpose()?;
     let summary = |at: TxLocation, ()| {
-        reader.kv_get::<TxSummarySchema>(&at)?.map(Some).ok_or_else(|| missing("tx summary", &at))
+        reader
+            .kv_get::<TxSummarySchema>(&at)?
+            .map(Some)
+            .ok_or_else(|| missing::<TxSummarySchema>("tx summary", &at))
     };
     let (items, next) = match query {
         TxQuery::Sender(a) => walk_scope::<TxBySenderSchema, _, _>(
@@ -381,11 +384,9 @@ pub(crate) fn list_txs(
     Ok(Page { items, next_cursor: next.map(|at| cursor(CURSOR_TXS, at)) })
 }
 
-fn missing(what: &'static str, at: &impl std::fmt::Debug) -> StorageError {
-    StorageError::Corrupt {
-        cf: TxSummarySchema::CF,
-        source: crate::error::CodecError::new(what, format!("index entry {at:?} has no record")),
-    }
+/// The record of index entry `at` is missing from family `S`.
+fn missing<S: Schema>(what: &'static str, at: &impl std::fmt::Debug) -> StorageError {
+    crate::error::missing::<S>(what, format!("index entry {at:?} has no record"))
 }
 
 /// The family a list of events walks.
@@ -441,7 +442,9 @@ pub(crate) fn list_events(
      -> Result<Option<IndexedEvent>, StorageError> {
         let stored = match stored {
             Some(s) => s,
-            None => reader.kv_get::<EventSchema>(&at)?.ok_or_else(|| missing("event", &at))?,
+            None => reader
+                .kv_get::<EventSchema>(&at)?
+                .ok_or_else(|| missing::<EventSchema>("event", &at))?,
         };
         if !rest.matches(&stored.event) {
             return Ok(None);
@@ -451,7 +454,7 @@ pub(crate) fn list_events(
             None => {
                 let t = reader
                     .kv_get::<BlockSummarySchema>(&at.height)?
-                    .ok_or_else(|| missing("block summary", &at.height))?
+                    .ok_or_else(|| missing::<BlockSummarySchema>("block summary", &at.height))?
                     .time_ms;
                 times.insert(at.height, t);
                 t

@@ -8,7 +8,7 @@
 //! logs its progress).
 
 use crate::db::{SchemaBatch, SchemaDb, SchemaRead};
-use crate::error::StorageError;
+use crate::error::{StorageError, missing};
 use crate::index;
 use crate::kv::{Dir, KvRead};
 use crate::schema::{
@@ -62,16 +62,20 @@ pub(crate) fn upgrade(db: &SchemaDb) -> Result<(), StorageError> {
         }
     }
     for height in 1..=latest {
-        let missing = |what: &str| StorageError::Corrupt {
-            cf: <BlockSchema as crate::schema::Schema>::CF,
-            source: crate::error::CodecError::new("reindex", format!("{what} {height} is missing")),
-        };
-        let block = db.get::<BlockSchema>(&height)?.ok_or_else(|| missing("block"))?;
-        let commit = db.get::<CommitSchema>(&height)?.ok_or_else(|| missing("commit of block"))?;
+        let gone = |what: &str| format!("{what} {height} is missing");
+        let block = db
+            .get::<BlockSchema>(&height)?
+            .ok_or_else(|| missing::<BlockSchema>("reindex", gone("block")))?;
+        let commit = db
+            .get::<CommitSchema>(&height)?
+            .ok_or_else(|| missing::<CommitSchema>("reindex", gone("commit of block")))?;
         let tx_hashes = block.tx_hashes();
         let receipts = tx_hashes
             .iter()
-            .map(|h| db.get::<ReceiptSchema>(h)?.ok_or_else(|| missing("a receipt of block")))
+            .map(|h| {
+                db.get::<ReceiptSchema>(h)?
+                    .ok_or_else(|| missing::<ReceiptSchema>("reindex", gone("a receipt of block")))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         index::stage(&mut batch, &block, &tx_hashes, &commit, &receipts)?;
         if batch.len() >= BATCH_OPS {
