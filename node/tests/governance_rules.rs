@@ -31,30 +31,8 @@ use bayledger_sdk::system::governance::{
 use bayledger_sdk::{SdkError, SecretKey};
 use bayledger_types::SystemContract;
 use serde_json::json;
-use support::{BIN, NETWORK, Node, Spec, Testnet};
-
-/// Runs `bayledger gov <args> -o json` against `node` with the network's keystore; its JSON.
-fn gov_cli(net: &Testnet, node: &Node, args: &[&str]) -> serde_json::Value {
-    cli(net, node, "gov", args)
-}
-
-/// Runs `bayledger <group> <args> -o json` against `node` with the network's keystore; its
-/// JSON.
-fn cli(net: &Testnet, node: &Node, group: &str, args: &[&str]) -> serde_json::Value {
-    let out = std::process::Command::new(BIN)
-        .arg(group)
-        .args(args)
-        .args(["--node", &node.grpc, "-o", "json"])
-        .env("BAYLEDGER_KEYSTORE", net.dir.path().join("keys"))
-        .env(
-            "BAYLEDGER_PASSPHRASE",
-            std::env::var("BAYLEDGER_PASSPHRASE").unwrap_or_else(|_| "testnet".into()),
-        )
-        .output()
-        .expect("run bayledger");
-    assert!(out.status.success(), "{group} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
+use support::governance::{COMMITTEE, cli, committee_passphrase};
+use support::{NETWORK, Spec, Testnet};
 
 /// The period the founder sets (blocks).
 const PERIOD: u64 = 16;
@@ -103,10 +81,9 @@ async fn runs(client: &Client, key: &SecretKey) -> String {
 async fn the_committee_governs_a_four_validator_network() {
     let _one = NETWORK.lock().await;
     let mut net = Testnet::new(Spec { full_nodes: 0, ..Spec::new("gov-rules") });
-    let passphrase = std::env::var("BAYLEDGER_PASSPHRASE").unwrap_or_else(|_| "testnet".into());
     let founder = Keystore::open(net.dir.path().join("keys"))
         .expect("keystore")
-        .load("committee", &passphrase)
+        .load(COMMITTEE, &committee_passphrase())
         .expect("the committee key written by bayledger testnet");
     // Uploads are restricted to the founder from genesis on (the same genesis in every home).
     let mut genesis = net.genesis();
@@ -243,17 +220,18 @@ async fn the_committee_governs_a_four_validator_network() {
     assert!(history.iter().any(|h| h.proposal_id == upgraded.id), "the upgrade is on record");
 
     // 7. The CLI tells the same story, and a member proposes with action flags.
-    let expired = gov_cli(&net, &net.nodes[1], &["list", "--status", "expired"]);
+    let expired = cli(&net, &net.nodes[1], "gov", &["list", "--status", "expired"]);
     assert_eq!(expired["proposals"].as_array().map(Vec::len), Some(1), "{expired}");
-    let shown = gov_cli(&net, &net.nodes[2], &["show", &upgraded.id.to_string()]);
+    let shown = cli(&net, &net.nodes[2], "gov", &["show", &upgraded.id.to_string()]);
     assert_eq!(shown["status"], "executed");
     assert_eq!(shown["votes"].as_array().map(Vec::len), Some(2), "{shown}");
-    let committee = gov_cli(&net, &net.nodes[3], &["committee"]);
+    let committee = cli(&net, &net.nodes[3], "gov", &["committee"]);
     assert_eq!(committee["total_weight"], 3);
     let dave = SecretKey::generate().address().to_string();
-    let proposed = gov_cli(
+    let proposed = cli(
         &net,
         &net.nodes[0],
+        "gov",
         &[
             "propose",
             "--title",

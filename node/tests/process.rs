@@ -3,64 +3,17 @@
 //! reported committed; after either, the restarted node serves the same
 //! blocks, hashes and state roots.
 
+mod support;
+
 use bayledger_sdk::client::Client;
 use bayledger_sdk::tx::{TxBuilder, sign};
 use bayledger_types::{Address, Hash, SecretKey};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
-
-const BIN: &str = env!("CARGO_BIN_EXE_bayledger");
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
-struct Proc {
-    child: Child,
-    grpc: String,
-}
-
-/// Starts `bayledger start` and returns once it logged "node started".
-fn start(home: &Path, grpc_port: u16) -> Proc {
-    let mut child = Command::new(BIN)
-        .args(["start", "--home"])
-        .arg(home)
-        .env("BAYLEDGER__RPC__GRPC_ADDR", format!("127.0.0.1:{grpc_port}"))
-        .env("BAYLEDGER__RPC__HTTP_ADDR", format!("127.0.0.1:{}", free_port()))
-        .env("BAYLEDGER__LOG__FORMAT", "text")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn bayledger");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    loop {
-        match lines.next() {
-            Some(Ok(line)) if line.contains("node started") => break,
-            Some(Ok(_)) => continue,
-            _ => panic!("bayledger exited before starting: {:?}", child.wait()),
-        }
-    }
-    // Keep draining stderr so the node never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Proc { child, grpc: format!("http://127.0.0.1:{grpc_port}") }
-}
-
-fn init(home: &Path) {
-    let out = Command::new(BIN)
-        .args(["init", "--chain-id", "process-test", "--block-time-ms", "150", "--home"])
-        .arg(home)
-        .output()
-        .expect("run init");
-    assert!(out.status.success(), "init failed: {}", String::from_utf8_lossy(&out.stderr));
-}
+use support::free_port;
+use support::single::{init, start};
 
 fn bench_wasm() -> Vec<u8> {
     let dir = std::env::var_os("BAYLEDGER_CONTRACTS_DIR")
@@ -74,7 +27,7 @@ fn bench_wasm() -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_stops_cleanly_and_restart_serves_the_same_chain() {
     let dir = tempfile::tempdir().expect("tempdir");
-    init(dir.path());
+    init(dir.path(), "process-test");
     let port = free_port();
     let mut p = start(dir.path(), port);
     let client = Client::connect(&p.grpc).await.expect("connect");
@@ -94,18 +47,13 @@ async fn sigterm_stops_cleanly_and_restart_serves_the_same_chain() {
     assert_eq!(Some(b.hash), before.latest_block_hash);
     assert_eq!(Some(b.block.header.state_root()), before.latest_state_root);
     assert_eq!(client.account_nonce(&k.address()).await.expect("nonce"), 1);
-    kill(p2);
-}
-
-fn kill(mut p: Proc) {
-    let _ = p.child.kill();
-    let _ = p.child.wait();
+    p2.kill();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_under_load_loses_no_committed_transaction() {
     let dir = tempfile::tempdir().expect("tempdir");
-    init(dir.path());
+    init(dir.path(), "process-test");
     let port = free_port();
     let mut p = start(dir.path(), port);
     let client = Client::connect(&p.grpc).await.expect("connect");
@@ -175,5 +123,5 @@ async fn kill_9_under_load_loses_no_committed_transaction() {
     // And the chain goes on.
     let k = SecretKey::generate();
     client.call(&k, contract, vec![1]).await.expect("commits after recovery");
-    kill(p2);
+    p2.kill();
 }

@@ -64,27 +64,43 @@ pub fn validator_key(node: &Node) -> SecretKey {
     read_key_file(&node.home.join("config/validator_key.json")).expect("validator key")
 }
 
-/// Runs `bayledger gov <args>` as the committee against `node`; returns its
-/// JSON output (panics, with stderr, on failure).
-pub fn gov(net: &Testnet, node: &Node, args: &[&str]) -> serde_json::Value {
+/// The committee key's passphrase: `$BAYLEDGER_PASSPHRASE` as `testnet` saw it, else
+/// [`COMMITTEE_PASSPHRASE`].
+pub fn committee_passphrase() -> String {
+    std::env::var("BAYLEDGER_PASSPHRASE").unwrap_or_else(|_| COMMITTEE_PASSPHRASE.into())
+}
+
+/// Runs `bayledger <group> <args> -o json` against `node` with the network's keystore and the
+/// committee's passphrase (a command that signs names its key: `--from committee`); returns
+/// its JSON output (panics, with stderr, on failure).
+pub fn cli(net: &Testnet, node: &Node, group: &str, args: &[&str]) -> serde_json::Value {
     let out = Command::new(BIN)
-        .arg("gov")
+        .arg(group)
         .args(args)
-        .args(["--from", COMMITTEE, "--node", &node.grpc, "-o", "json"])
-        .arg("--keystore")
-        .arg(net.dir.path().join("keys"))
-        .env("BAYLEDGER_PASSPHRASE", COMMITTEE_PASSPHRASE)
+        .args(["--node", &node.grpc, "-o", "json"])
+        .env("BAYLEDGER_KEYSTORE", net.dir.path().join("keys"))
+        .env("BAYLEDGER_PASSPHRASE", committee_passphrase())
         .output()
-        .expect("run bayledger gov");
+        .expect("run bayledger");
     assert!(
         out.status.success(),
-        "gov {args:?}: {}\n{}",
+        "{group} {args:?}: {}\n{}",
         String::from_utf8_lossy(&out.stderr),
         String::from_utf8_lossy(&out.stdout)
     );
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("gov {args:?} output is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
+        panic!(
+            "{group} {args:?} output is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
     })
+}
+
+/// Runs `bayledger gov <args>` as the committee (`--from committee`) against `node`: [`cli`].
+pub fn gov(net: &Testnet, node: &Node, args: &[&str]) -> serde_json::Value {
+    let mut args = args.to_vec();
+    args.extend_from_slice(&["--from", COMMITTEE]);
+    cli(net, node, "gov", &args)
 }
 
 /// Proposes `actions` (flags of `gov propose`) as the committee and makes

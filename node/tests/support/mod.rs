@@ -3,7 +3,8 @@
 //! `bayledger testnet` on 127.0.0.1 with every node moved to free ports, node
 //! processes whose log is teed to `<home>/node.log`, bounded waits, and the
 //! tail of every node's log on stderr when a test fails; [`chromium`] drives a
-//! headless browser for the explorer tests (`explorer.rs`).
+//! headless browser for the explorer tests (`explorer.rs`); [`single`] runs one
+//! `bayledger init` node (`process.rs`, `verify_bundle.rs`).
 //!
 //! Not every test file uses every helper.
 #![allow(dead_code)]
@@ -11,6 +12,7 @@
 pub mod chromium;
 pub mod governance;
 pub mod invariants;
+pub mod single;
 
 use bayledger_node::config::NodeConfig;
 use bayledger_sdk::client::Client;
