@@ -67,6 +67,12 @@ pub(crate) fn value_at(
 /// The smallest key with `prefix`, greater than `after` (or at least
 /// `prefix` when `after` is `None` or below it), that holds a value at
 /// `version`, with that value: `StateReader::next` at a version.
+///
+/// One forward walk: entries come grouped by key, newest version first, so a
+/// key's value at `version` is its first entry at or below `version`. The
+/// walk seeks instead of stepping over runs it has no use for: the versions
+/// of a key above `version`, and the older versions of a key deleted at
+/// `version`.
 pub(crate) fn next_at(
     reader: &impl KvRead,
     version: u64,
@@ -74,25 +80,45 @@ pub(crate) fn next_at(
     after: Option<&[u8]>,
 ) -> Result<Option<Entry>, StorageError> {
     let escaped_prefix = escape_key(prefix);
-    // Position just past every entry of `after` (its entries all start with
-    // `history_key_start(after)`, which is followed by 8 bytes).
+    // Just past every entry of `key` (its entries all start with
+    // `history_key_start(key)`, which is followed by 8 bytes).
+    let past = |key: &[u8]| [history_key_start(key).as_slice(), &[0xff; 9]].concat();
     let mut from = match after {
-        Some(a) if a >= prefix => [history_key_start(a).as_slice(), &[0xff; 9]].concat(),
+        Some(a) if a >= prefix => past(a),
         _ => escaped_prefix.clone(),
     };
+    // The last key found deleted at `version`.
+    let mut deleted: Option<Vec<u8>> = None;
     loop {
-        // The next key at or after `from`.
-        let mut candidate = None;
-        reader.kv_walk::<StateHistorySchema>(&from, Dir::Forward, &mut |raw, (k, _)| {
-            if raw.starts_with(&escaped_prefix) {
-                candidate = Some(k.key);
+        let (mut found, mut seek) = (None, None);
+        reader.kv_walk::<StateHistorySchema>(&from, Dir::Forward, &mut |raw, (k, value)| {
+            if !raw.starts_with(&escaped_prefix) {
+                return Ok(false);
             }
-            Ok(false)
+            if deleted.as_ref() == Some(&k.key) {
+                // An older version of a deleted key.
+                seek = Some(past(&k.key));
+                return Ok(false);
+            }
+            if k.version > version {
+                seek = Some(HistoryKey { key: k.key, version }.encode_key());
+                return Ok(false);
+            }
+            match value {
+                Some(v) => {
+                    found = Some((k.key, v));
+                    Ok(false)
+                }
+                None => {
+                    deleted = Some(k.key);
+                    Ok(true)
+                }
+            }
         })?;
-        let Some(key) = candidate else { return Ok(None) };
-        if let Some(value) = value_at(reader, &key, version)? {
-            return Ok(Some((key, value)));
+        match (found, seek) {
+            (Some(entry), _) => return Ok(Some(entry)),
+            (None, Some(next)) => from = next,
+            (None, None) => return Ok(None),
         }
-        from = [history_key_start(&key).as_slice(), &[0xff; 9]].concat();
     }
 }
