@@ -65,14 +65,7 @@ pub fn init_msg(contract: SystemContract, config: &SystemConfig) -> Value {
                 execute_on_pass: true,
                 credentials: Some(SystemContract::Credentials.address().to_string()),
             };
-            let mut value =
-                serde_json::to_value(msg).expect("a message of strings and integers serialises");
-            // Genesis has always left `execute_on_pass` to its default (true); writing it out
-            // would change every genesis hash.
-            if let Some(fields) = value.as_object_mut() {
-                fields.remove("execute_on_pass");
-            }
-            value
+            serde_json::to_value(msg).expect("a message of strings and integers serialises")
         }
     }
 }
@@ -301,7 +294,6 @@ mod tests {
         };
         let config = SystemConfig { network: "t".into(), committee };
         let msg = init_msg(SystemContract::Governance, &config);
-        // The key set and values genesis hashes have always covered (no `execute_on_pass`).
         let expected = json!({
             "members": [
                 {"address": Address([1; 20]).to_string(), "weight": 3, "name": "One"},
@@ -310,6 +302,7 @@ mod tests {
             "participation_threshold": 50,
             "approval_threshold": 67,
             "voting_period_blocks": 7,
+            "execute_on_pass": true,
             "credentials": SystemContract::Credentials.address().to_string(),
         });
         assert_eq!(msg, expected);
